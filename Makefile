@@ -1,0 +1,44 @@
+# allot: the two commands a newcomer needs are `make run` and `make test`.
+#
+#   make run                  install missing packages, build, serve the demo cluster
+#   make test                 install, build, run every test (unit, conformance, ASan+UBSan lane, e2e)
+#   make test SANITIZE=address|thread   build and run the unit tests in that sanitizer lane only
+#   make bench                short benchmark run (see docs/perf/README.md)
+#
+# Build trees: build/ (RelWithDebInfo), build-asan/, build-tsan/.
+
+SANITIZE ?=
+JOBS ?= $(shell nproc)
+GENERATOR := $(shell command -v ninja >/dev/null 2>&1 && echo Ninja || echo "Unix Makefiles")
+WERROR ?= ON
+
+ifeq ($(SANITIZE),)
+BUILD_DIR := build
+CMAKE_EXTRA := -DCMAKE_BUILD_TYPE=RelWithDebInfo
+else
+BUILD_DIR := build-$(subst address,asan,$(subst thread,tsan,$(SANITIZE)))
+CMAKE_EXTRA := -DCMAKE_BUILD_TYPE=Debug -DALLOT_SANITIZE=$(SANITIZE) -DALLOT_BUILD_BENCH=OFF -DCMAKE_CXX_FLAGS=-O1
+endif
+
+.PHONY: deps configure build run test test-unit bench clean
+
+deps:
+	@bash scripts/install-deps.sh
+
+configure: deps
+	@cmake -S . -B $(BUILD_DIR) -G "$(GENERATOR)" -DALLOT_WERROR=$(WERROR) $(CMAKE_EXTRA) >/dev/null
+
+build: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS)
+
+run: build
+	@bash scripts/run.sh $(BUILD_DIR)
+
+test: deps
+	@SANITIZE="$(SANITIZE)" JOBS="$(JOBS)" WERROR="$(WERROR)" bash scripts/test.sh
+
+bench: build
+	@bash scripts/bench.sh $(BUILD_DIR)
+
+clean:
+	rm -rf build build-asan build-tsan

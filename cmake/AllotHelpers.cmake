@@ -1,0 +1,69 @@
+# Small helpers in the style of leveldb_test(): one warning list, one place for sanitizer flags.
+
+set(ALLOT_WARNINGS
+  -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wcast-qual -Wformat=2
+  -Wmissing-declarations -Wundef -Wvla -Wwrite-strings -Wimplicit-fallthrough
+  -Woverloaded-virtual)
+if(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+  list(APPEND ALLOT_WARNINGS -Wthread-safety -Wunreachable-code)
+endif()
+if(ALLOT_WERROR)
+  list(APPEND ALLOT_WARNINGS -Werror)
+endif()
+
+# Tests relax the list a little.
+set(ALLOT_TEST_WARNINGS ${ALLOT_WARNINGS} -Wno-unused-parameter -Wno-sign-compare -Wno-missing-declarations)
+
+if(ALLOT_SANITIZE STREQUAL "address")
+  add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+elseif(ALLOT_SANITIZE STREQUAL "thread")
+  add_compile_options(-fsanitize=thread -g)
+  add_link_options(-fsanitize=thread)
+elseif(NOT ALLOT_SANITIZE STREQUAL "")
+  message(FATAL_ERROR "ALLOT_SANITIZE must be '', 'address' or 'thread'")
+endif()
+
+# allot_cc_library(NAME name SRCS ... DEPS ...) -> target allot_<name>, alias allot::<name>.
+function(allot_cc_library)
+  cmake_parse_arguments(A "" "NAME" "SRCS;DEPS" ${ARGN})
+  add_library(allot_${A_NAME} STATIC ${A_SRCS})
+  add_library(allot::${A_NAME} ALIAS allot_${A_NAME})
+  target_include_directories(allot_${A_NAME} PUBLIC ${PROJECT_SOURCE_DIR})
+  target_compile_options(allot_${A_NAME} PRIVATE ${ALLOT_WARNINGS})
+  target_link_libraries(allot_${A_NAME} PUBLIC ${A_DEPS})
+endfunction()
+
+# allot_cc_test(NAME name SRCS ... DEPS ... [LABELS ...]) -> gtest executable, tests discovered by CTest.
+function(allot_cc_test)
+  cmake_parse_arguments(A "" "NAME" "SRCS;DEPS;LABELS" ${ARGN})
+  add_executable(${A_NAME} ${A_SRCS})
+  target_include_directories(${A_NAME} PRIVATE ${PROJECT_SOURCE_DIR})
+  target_compile_options(${A_NAME} PRIVATE ${ALLOT_TEST_WARNINGS})
+  target_link_libraries(${A_NAME} PRIVATE ${A_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
+  if(NOT A_LABELS)
+    set(A_LABELS unit)
+  endif()
+  gtest_discover_tests(${A_NAME}
+    WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
+    PROPERTIES LABELS "${A_LABELS}"
+    DISCOVERY_TIMEOUT 60)
+endfunction()
+
+# allot_cc_bench(NAME name SRCS ... DEPS ...) -> Google Benchmark executable.
+function(allot_cc_bench)
+  cmake_parse_arguments(A "" "NAME" "SRCS;DEPS" ${ARGN})
+  add_executable(${A_NAME} ${A_SRCS})
+  target_include_directories(${A_NAME} PRIVATE ${PROJECT_SOURCE_DIR})
+  target_compile_options(${A_NAME} PRIVATE ${ALLOT_TEST_WARNINGS})
+  target_link_libraries(${A_NAME} PRIVATE ${A_DEPS} benchmark::benchmark)
+endfunction()
+
+# allot_add_subdirectories_if_present(dir ...): lets areas land independently.
+macro(allot_add_subdirectories_if_present)
+  foreach(_d ${ARGN})
+    if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/${_d}/CMakeLists.txt)
+      add_subdirectory(${_d})
+    endif()
+  endforeach()
+endmacro()
