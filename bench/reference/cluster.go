@@ -18,15 +18,15 @@ import (
 
 // ClusterFile is the on-disk form of a cluster workload.
 type ClusterFile struct {
-	Kind          string                                               `json:"kind"` // "cluster"
-	Name          string                                               `json:"name"`
-	Features      []string                                             `json:"features"`
-	DeviceClasses []*resourceapi.DeviceClass                           `json:"deviceClasses"`
-	Claims        []*resourceapi.ResourceClaim                         `json:"claims"`
-	Nodes         []ScenarioNode                                       `json:"nodes"`
-	SliceTemplate json.RawMessage                                      `json:"sliceTemplate"`
+	Kind          string                                                 `json:"kind"` // "cluster"
+	Name          string                                                 `json:"name"`
+	Features      []string                                               `json:"features"`
+	DeviceClasses []*resourceapi.DeviceClass                             `json:"deviceClasses"`
+	Claims        []*resourceapi.ResourceClaim                           `json:"claims"`
+	Nodes         []ScenarioNode                                         `json:"nodes"`
+	SliceTemplate json.RawMessage                                        `json:"sliceTemplate"`
 	Allocated     map[string][]resourceapi.DeviceRequestAllocationResult `json:"allocated"`
-	Expect        *Expectation                                         `json:"expect,omitempty"`
+	Expect        *Expectation                                           `json:"expect,omitempty"`
 }
 
 // AllocatedClaimsFor wraps allocation results into allocated claims, one per
