@@ -1,0 +1,434 @@
+// Package harness brings up a real Kubernetes control plane on 127.0.0.1 for allot's end-to-end tests:
+// embedded etcd, kube-apiserver, kube-controller-manager (resource claim, garbage collector and namespace
+// controllers) and two kube-scheduler processes, all from the multi-call binary built from
+// tests/e2e/cmd/cluster, each its own OS process on free ports with its files in one per-run temp dir.
+//
+//   - The "allot" scheduler runs a profile named `allot` with the in-tree DynamicResources plugin disabled
+//     and allot as its extender (filter, prioritize, bind; nodeCacheCapable; percentageOfNodesToScore 100).
+//   - The "stock" scheduler runs the default profile `default-scheduler` with the in-tree DRA plugin, for
+//     baseline and differential runs. Extenders are global to a scheduler process, so the stock profile
+//     lives in its own process to stay free of allot.
+//
+// There is no kubelet: tests create Node objects (Ready, allocatable) and act as the kubelet themselves
+// (pod status.phase). Thread-safety: a Cluster is driven by one goroutine (TestMain and the sequential
+// tests); its clients are safe for concurrent use.
+package harness
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/hex"
+	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
+)
+
+// Scheduler names of the two profiles.
+const (
+	AllotScheduler = "allot"
+	StockScheduler = "default-scheduler"
+)
+
+// Options configure a Cluster.
+type Options struct {
+	ClusterBin   string     // the multi-call binary from tests/e2e/cmd/cluster (required)
+	AllotBin     string     // the allot executable; "" = no allot
+	AllotURLPath string     // path prefix of allot's extender verbs, e.g. "" or "/allot"
+	FeatureGates string     // identical --feature-gates for every component; "" = the release defaults
+	RBACFileSets [][]string // candidate manifest sets with allot's RBAC; the first holding any is used (rbac.go)
+	KeepDir      bool       // keep the run dir (logs, configs) after Stop
+	Logf         func(format string, args ...any)
+}
+
+// Cluster is one running control plane.
+type Cluster struct {
+	Opts Options
+	Dir  string // per-run temp dir: logs, pids, kubeconfigs, configs, etcd data
+
+	APIServerURL string
+	AdminToken   string
+	AllotToken   string
+	RBAC         *RBACManifests
+
+	AdminConfig     *rest.Config
+	Client          kubernetes.Interface // admin
+	Dynamic         dynamic.Interface    // admin
+	AllotConfigPath string               // kubeconfig with allot's identity
+	AdminConfigPath string
+
+	AllotPort int
+	AllotURL  string // http://127.0.0.1:<port><path>
+
+	etcdClientURL string
+
+	etcd, apiserver, kcm, schedAllot, schedStock, allot *Process
+}
+
+func (c *Cluster) logf(format string, args ...any) {
+	if c.Opts.Logf != nil {
+		c.Opts.Logf(format, args...)
+	}
+}
+
+func randomToken() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// Start brings up etcd, kube-apiserver, RBAC, kube-controller-manager and both schedulers. It does not
+// start allot (StartAllot does). On error everything already started is stopped.
+func Start(opts Options) (c *Cluster, err error) {
+	if opts.ClusterBin == "" {
+		return nil, fmt.Errorf("harness: ClusterBin is required")
+	}
+	dir, err := os.MkdirTemp("", "allot-e2e-")
+	if err != nil {
+		return nil, err
+	}
+	c = &Cluster{Opts: opts, Dir: dir, AdminToken: randomToken(), AllotToken: randomToken()}
+	defer func() {
+		if err != nil {
+			c.Stop()
+		}
+	}()
+	if c.RBAC, err = LoadRBAC(opts.RBACFileSets...); err != nil {
+		return c, err
+	}
+	t0 := time.Now()
+	if err = c.startEtcd(); err != nil {
+		return c, err
+	}
+	c.logf("etcd ready after %v", time.Since(t0).Round(time.Millisecond))
+	if err = c.startAPIServer(); err != nil {
+		return c, err
+	}
+	c.logf("kube-apiserver ready after %v", time.Since(t0).Round(time.Millisecond))
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err = c.RBAC.Apply(ctx, c.Dynamic); err != nil {
+		return c, err
+	}
+	c.logf("RBAC for %s applied from %s", c.RBAC.Identity.User, c.RBAC.Source)
+	if err = c.startControllerManager(); err != nil {
+		return c, err
+	}
+	if c.AllotPort, err = FreePort(); err != nil {
+		return c, err
+	}
+	c.AllotURL = fmt.Sprintf("http://127.0.0.1:%d%s", c.AllotPort, strings.TrimRight(opts.AllotURLPath, "/"))
+	if err = c.startSchedulers(); err != nil {
+		return c, err
+	}
+	c.logf("control plane up after %v in %s", time.Since(t0).Round(time.Millisecond), dir)
+	return c, nil
+}
+
+func (c *Cluster) startEtcd() error {
+	cport, err := FreePort()
+	if err != nil {
+		return err
+	}
+	pport, err := FreePort()
+	if err != nil {
+		return err
+	}
+	url := fmt.Sprintf("http://127.0.0.1:%d", cport)
+	c.etcdClientURL = url
+	c.etcd, err = StartProcess(c.Dir, "etcd", c.Opts.ClusterBin, "etcd",
+		"--data-dir", filepath.Join(c.Dir, "etcd-data"),
+		"--client-url", url,
+		"--peer-url", fmt.Sprintf("http://127.0.0.1:%d", pport))
+	if err != nil {
+		return err
+	}
+	return WaitHTTP(c.etcd, url+"/health", "", 60*time.Second)
+}
+
+func (c *Cluster) writeFile(name string, data []byte) (string, error) {
+	p := filepath.Join(c.Dir, name)
+	return p, os.WriteFile(p, data, 0o600)
+}
+
+func (c *Cluster) startAPIServer() error {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		return err
+	}
+	keyPath, err := c.writeFile("sa.key", pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}))
+	if err != nil {
+		return err
+	}
+	id := c.RBAC.Identity
+	tokens := fmt.Sprintf("%s,e2e-admin,e2e-admin-uid,\"system:masters,system:authenticated\"\n%s,%s,%s-uid,\"%s\"\n",
+		c.AdminToken, c.AllotToken, id.User, strings.ReplaceAll(id.User, ":", "-"), strings.Join(id.Groups, ","))
+	tokenPath, err := c.writeFile("tokens.csv", []byte(tokens))
+	if err != nil {
+		return err
+	}
+	port, err := FreePort()
+	if err != nil {
+		return err
+	}
+	args := []string{"kube-apiserver",
+		"--etcd-servers=" + c.etcdClientURL,
+		"--bind-address=127.0.0.1", "--advertise-address=127.0.0.1", fmt.Sprintf("--secure-port=%d", port),
+		"--cert-dir=" + filepath.Join(c.Dir, "apiserver-certs"),
+		"--token-auth-file=" + tokenPath,
+		"--authorization-mode=RBAC",
+		"--service-account-issuer=https://kubernetes.default.svc",
+		"--service-account-key-file=" + keyPath,
+		"--service-account-signing-key-file=" + keyPath,
+		"--service-cluster-ip-range=10.0.0.0/24",
+		"--disable-admission-plugins=ServiceAccount,TaintNodesByCondition",
+		"--endpoint-reconciler-type=none",
+		"--profiling=false",
+		"--v=1",
+	}
+	args = append(args, c.gateFlags()...)
+	c.apiserver, err = StartProcess(c.Dir, "kube-apiserver", c.Opts.ClusterBin, args...)
+	if err != nil {
+		return err
+	}
+	c.APIServerURL = fmt.Sprintf("https://127.0.0.1:%d", port)
+	if err := WaitHTTP(c.apiserver, c.APIServerURL+"/readyz", c.AdminToken, 3*time.Minute); err != nil {
+		return err
+	}
+	if c.AdminConfigPath, err = c.writeKubeconfig("admin.kubeconfig", c.AdminToken); err != nil {
+		return err
+	}
+	if c.AllotConfigPath, err = c.writeKubeconfig("allot.kubeconfig", c.AllotToken); err != nil {
+		return err
+	}
+	if c.AdminConfig, err = clientcmd.BuildConfigFromFlags("", c.AdminConfigPath); err != nil {
+		return err
+	}
+	c.AdminConfig.QPS, c.AdminConfig.Burst = 200, 400
+	if c.Client, err = kubernetes.NewForConfig(c.AdminConfig); err != nil {
+		return err
+	}
+	c.Dynamic, err = dynamic.NewForConfig(c.AdminConfig)
+	return err
+}
+
+func (c *Cluster) gateFlags() []string {
+	if c.Opts.FeatureGates == "" {
+		return nil
+	}
+	return []string{"--feature-gates=" + c.Opts.FeatureGates}
+}
+
+func (c *Cluster) writeKubeconfig(name, token string) (string, error) {
+	kc := fmt.Sprintf(`apiVersion: v1
+kind: Config
+clusters:
+- name: e2e
+  cluster:
+    server: %s
+    insecure-skip-tls-verify: true
+users:
+- name: e2e
+  user:
+    token: %s
+contexts:
+- name: e2e
+  context:
+    cluster: e2e
+    user: e2e
+current-context: e2e
+`, c.APIServerURL, token)
+	return c.writeFile(name, []byte(kc))
+}
+
+func (c *Cluster) startControllerManager() error {
+	args := []string{"kube-controller-manager",
+		"--kubeconfig=" + c.AdminConfigPath,
+		"--leader-elect=false",
+		"--use-service-account-credentials=false",
+		"--controllers=resourceclaim-controller,garbage-collector-controller,namespace-controller",
+		"--secure-port=0",
+		"--v=1",
+	}
+	args = append(args, c.gateFlags()...)
+	var err error
+	c.kcm, err = StartProcess(c.Dir, "kube-controller-manager", c.Opts.ClusterBin, args...)
+	if err != nil {
+		return err
+	}
+	// No serving port: readiness is "still running after a short while"; the tests wait on its effects.
+	time.Sleep(500 * time.Millisecond)
+	if exited, werr := c.kcm.Exited(); exited {
+		return fmt.Errorf("kube-controller-manager exited: %v; log tail:\n%s", werr, c.kcm.Tail(3000))
+	}
+	return nil
+}
+
+// SchedulerConfig returns the KubeSchedulerConfiguration of the allot scheduler: profile `allot` without
+// DynamicResources, allot as the only (non-ignorable, binding) extender.
+func (c *Cluster) SchedulerConfig(allot bool) map[string]any {
+	cfg := map[string]any{
+		"apiVersion":               "kubescheduler.config.k8s.io/v1",
+		"kind":                     "KubeSchedulerConfiguration",
+		"clientConnection":         map[string]any{"kubeconfig": c.AdminConfigPath},
+		"leaderElection":           map[string]any{"leaderElect": false},
+		"percentageOfNodesToScore": 100,
+	}
+	if !allot {
+		cfg["profiles"] = []any{map[string]any{"schedulerName": StockScheduler}}
+		return cfg
+	}
+	cfg["profiles"] = []any{map[string]any{
+		"schedulerName": AllotScheduler,
+		"plugins": map[string]any{"multiPoint": map[string]any{
+			"disabled": []any{map[string]any{"name": "DynamicResources"}},
+		}},
+	}}
+	cfg["extenders"] = []any{map[string]any{
+		"urlPrefix":        c.AllotURL,
+		"filterVerb":       "filter",
+		"prioritizeVerb":   "prioritize",
+		"bindVerb":         "bind",
+		"weight":           1,
+		"nodeCacheCapable": true,
+		"httpTimeout":      "10s",
+		"ignorable":        false,
+	}}
+	return cfg
+}
+
+func (c *Cluster) startScheduler(name string, allot bool) (*Process, error) {
+	data, err := json.MarshalIndent(c.SchedulerConfig(allot), "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	cfgPath, err := c.writeFile(name+".json", data)
+	if err != nil {
+		return nil, err
+	}
+	port, err := FreePort()
+	if err != nil {
+		return nil, err
+	}
+	args := []string{"kube-scheduler",
+		"--config=" + cfgPath,
+		"--bind-address=127.0.0.1", fmt.Sprintf("--secure-port=%d", port),
+		"--authentication-kubeconfig=" + c.AdminConfigPath,
+		"--authorization-kubeconfig=" + c.AdminConfigPath,
+		"--v=2",
+	}
+	args = append(args, c.gateFlags()...)
+	p, err := StartProcess(c.Dir, name, c.Opts.ClusterBin, args...)
+	if err != nil {
+		return nil, err
+	}
+	return p, WaitHTTP(p, fmt.Sprintf("https://127.0.0.1:%d/healthz", port), "", 2*time.Minute)
+}
+
+func (c *Cluster) startSchedulers() error {
+	var err error
+	if c.schedStock, err = c.startScheduler("kube-scheduler-stock", false); err != nil {
+		return err
+	}
+	c.schedAllot, err = c.startScheduler("kube-scheduler-allot", true)
+	return err
+}
+
+// AllotArgs is the command line allot is started with.
+func (c *Cluster) AllotArgs() []string {
+	args := []string{"serve", "--kubeconfig=" + c.AllotConfigPath, fmt.Sprintf("--listen=127.0.0.1:%d", c.AllotPort)}
+	return append(args, c.gateFlags()...)
+}
+
+// StartAllot starts `allot serve` with allot's own kubeconfig on AllotPort and waits until it accepts
+// connections and, if it serves /readyz, until that answers 200.
+func (c *Cluster) StartAllot() error {
+	if c.Opts.AllotBin == "" {
+		return fmt.Errorf("no allot binary")
+	}
+	if c.allot != nil {
+		if exited, _ := c.allot.Exited(); !exited {
+			return nil
+		}
+	}
+	var err error
+	c.allot, err = StartProcess(c.Dir, "allot", c.Opts.AllotBin, c.AllotArgs()...)
+	if err != nil {
+		return err
+	}
+	addr := fmt.Sprintf("127.0.0.1:%d", c.AllotPort)
+	if err := WaitTCP(c.allot, addr, time.Minute); err != nil {
+		return err
+	}
+	// Readiness: allot's /readyz (index synced) when it has one; a 404 means no such endpoint.
+	deadline := time.Now().Add(time.Minute)
+	for time.Now().Before(deadline) {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		code, _, err := httpStatus(ctx, "http://"+addr+"/readyz", "")
+		cancel()
+		if err == nil && (code == 200 || code == 404) {
+			return nil
+		}
+		if exited, werr := c.allot.Exited(); exited {
+			return fmt.Errorf("allot exited: %v; log tail:\n%s", werr, c.allot.Tail(3000))
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	return fmt.Errorf("allot /readyz not 200 after 1m; log tail:\n%s", c.allot.Tail(3000))
+}
+
+// StopAllot stops allot gracefully (SIGTERM).
+func (c *Cluster) StopAllot() { c.allot.Stop(10 * time.Second) }
+
+// KillAllot kills allot (SIGKILL), as a crash would.
+func (c *Cluster) KillAllot() {
+	if c.allot != nil {
+		c.allot.Kill()
+	}
+}
+
+// AllotLogTail returns the end of allot's log.
+func (c *Cluster) AllotLogTail(n int64) string {
+	if c.allot == nil {
+		return ""
+	}
+	return c.allot.Tail(n)
+}
+
+// CheckAlive reports the first component that has exited.
+func (c *Cluster) CheckAlive() error {
+	for _, p := range []*Process{c.etcd, c.apiserver, c.kcm, c.schedStock, c.schedAllot} {
+		if p == nil {
+			continue
+		}
+		if exited, err := p.Exited(); exited {
+			return fmt.Errorf("%s exited (%v); log tail:\n%s", p.Name, err, p.Tail(3000))
+		}
+	}
+	return nil
+}
+
+// Stop stops every component by its PID (reverse start order) and removes the run dir unless KeepDir.
+func (c *Cluster) Stop() {
+	if c == nil {
+		return
+	}
+	for _, p := range []*Process{c.allot, c.schedAllot, c.schedStock, c.kcm, c.apiserver, c.etcd} {
+		p.Stop(10 * time.Second)
+	}
+	if c.Opts.KeepDir {
+		c.logf("run dir kept: %s", c.Dir)
+		return
+	}
+	_ = os.RemoveAll(c.Dir)
+}

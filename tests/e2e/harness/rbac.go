@@ -1,0 +1,193 @@
+package harness
+
+// The RBAC allot runs with. The manifests are read from deploy/k8s/ (the ones users apply); until that
+// folder holds RBAC, from tests/e2e/testdata/rbac.yaml. The harness applies the RBAC kinds (Namespace,
+// ServiceAccount, ClusterRole, ClusterRoleBinding, Role, RoleBinding) unchanged and ignores the rest
+// (Deployments, ConfigMaps, ...). allot's API identity is the ServiceAccount (or User) those bindings
+// name: the static token file asserts exactly that user and its groups, so a permission missing from the
+// manifests fails the tests the same way it would fail in a cluster.
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+	"k8s.io/client-go/dynamic"
+)
+
+// Identity is a user as the static token file names it.
+type Identity struct {
+	User   string
+	Groups []string
+}
+
+// RBACManifests is the parsed set of RBAC objects and the identity they grant rights to.
+type RBACManifests struct {
+	Source   string // the files the objects were read from
+	Objects  []*unstructured.Unstructured
+	Identity Identity
+}
+
+var rbacKinds = map[string]struct {
+	gvr        schema.GroupVersionResource
+	namespaced bool
+	order      int
+}{
+	"Namespace":          {schema.GroupVersionResource{Version: "v1", Resource: "namespaces"}, false, 0},
+	"ServiceAccount":     {schema.GroupVersionResource{Version: "v1", Resource: "serviceaccounts"}, true, 1},
+	"ClusterRole":        {schema.GroupVersionResource{Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "clusterroles"}, false, 2},
+	"Role":               {schema.GroupVersionResource{Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "roles"}, true, 2},
+	"ClusterRoleBinding": {schema.GroupVersionResource{Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "clusterrolebindings"}, false, 3},
+	"RoleBinding":        {schema.GroupVersionResource{Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "rolebindings"}, true, 3},
+}
+
+// LoadRBAC reads the RBAC objects from the first file set that has any, and derives allot's identity from
+// the ServiceAccount or User subject of its bindings (there must be exactly one).
+func LoadRBAC(fileSets ...[]string) (*RBACManifests, error) {
+	for _, files := range fileSets {
+		m := &RBACManifests{}
+		for _, f := range files {
+			objs, err := readObjects(f)
+			if err != nil {
+				return nil, err
+			}
+			for _, o := range objs {
+				if _, ok := rbacKinds[o.GetKind()]; ok {
+					m.Objects = append(m.Objects, o)
+				}
+			}
+		}
+		if len(m.Objects) == 0 {
+			continue
+		}
+		m.Source = strings.Join(files, ",")
+		sort.SliceStable(m.Objects, func(i, j int) bool {
+			return rbacKinds[m.Objects[i].GetKind()].order < rbacKinds[m.Objects[j].GetKind()].order
+		})
+		id, err := bindingIdentity(m.Objects)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", m.Source, err)
+		}
+		m.Identity = id
+		return m, nil
+	}
+	return nil, errors.New("no RBAC manifests found")
+}
+
+// ManifestFiles lists *.yaml, *.yml and *.json files of dir (non-recursive), sorted; none if dir is absent.
+func ManifestFiles(dir string) []string {
+	var out []string
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	for _, e := range entries {
+		n := e.Name()
+		if !e.IsDir() && (strings.HasSuffix(n, ".yaml") || strings.HasSuffix(n, ".yml") || strings.HasSuffix(n, ".json")) {
+			out = append(out, filepath.Join(dir, n))
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func readObjects(path string) ([]*unstructured.Unstructured, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	dec := utilyaml.NewYAMLOrJSONDecoder(bytes.NewReader(data), 4096)
+	var out []*unstructured.Unstructured
+	for {
+		var obj map[string]interface{}
+		if err := dec.Decode(&obj); err != nil {
+			if errors.Is(err, io.EOF) {
+				return out, nil
+			}
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		if len(obj) == 0 {
+			continue
+		}
+		u := &unstructured.Unstructured{Object: obj}
+		if u.GetKind() == "List" {
+			items, _, _ := unstructured.NestedSlice(obj, "items")
+			for _, it := range items {
+				if m, ok := it.(map[string]interface{}); ok {
+					out = append(out, &unstructured.Unstructured{Object: m})
+				}
+			}
+			continue
+		}
+		out = append(out, u)
+	}
+}
+
+func bindingIdentity(objs []*unstructured.Unstructured) (Identity, error) {
+	ids := map[string]Identity{}
+	for _, o := range objs {
+		if o.GetKind() != "ClusterRoleBinding" && o.GetKind() != "RoleBinding" {
+			continue
+		}
+		subjects, _, _ := unstructured.NestedSlice(o.Object, "subjects")
+		for _, s := range subjects {
+			sm, ok := s.(map[string]interface{})
+			if !ok {
+				continue
+			}
+			kind, _ := sm["kind"].(string)
+			name, _ := sm["name"].(string)
+			ns, _ := sm["namespace"].(string)
+			if ns == "" {
+				ns = o.GetNamespace()
+			}
+			switch kind {
+			case "ServiceAccount":
+				user := fmt.Sprintf("system:serviceaccount:%s:%s", ns, name)
+				ids[user] = Identity{User: user, Groups: []string{"system:serviceaccounts", "system:serviceaccounts:" + ns, "system:authenticated"}}
+			case "User":
+				ids[name] = Identity{User: name, Groups: []string{"system:authenticated"}}
+			}
+		}
+	}
+	if len(ids) != 1 {
+		var names []string
+		for n := range ids {
+			names = append(names, n)
+		}
+		return Identity{}, fmt.Errorf("want exactly one ServiceAccount/User subject in the bindings, found %v", names)
+	}
+	for _, id := range ids {
+		return id, nil
+	}
+	return Identity{}, nil
+}
+
+// Apply creates every object (an existing one is left as it is).
+func (m *RBACManifests) Apply(ctx context.Context, dyn dynamic.Interface) error {
+	for _, o := range m.Objects {
+		k := rbacKinds[o.GetKind()]
+		var ri dynamic.ResourceInterface = dyn.Resource(k.gvr)
+		if k.namespaced {
+			ns := o.GetNamespace()
+			if ns == "" {
+				ns = "default"
+			}
+			ri = dyn.Resource(k.gvr).Namespace(ns)
+		}
+		if _, err := ri.Create(ctx, o, metav1.CreateOptions{}); err != nil && !strings.Contains(err.Error(), "already exists") {
+			return fmt.Errorf("apply %s %s/%s: %w", o.GetKind(), o.GetNamespace(), o.GetName(), err)
+		}
+	}
+	return nil
+}

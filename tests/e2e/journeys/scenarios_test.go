@@ -1,0 +1,309 @@
+package journeys
+
+// Journey 4: replay of the allocator scenarios (tests/testdata/scenarios/k8s, format in ../FORMAT.md) that
+// can be expressed as cluster objects, one subtest per scenario: Node, DeviceClasses, ResourceSlices,
+// pre-allocated claims, then the scenario's claims in one pod pinned to the scenario's node. The outcome
+// (bound vs. pending) must match the expectation; the stock variant is the differential baseline for
+// allot. Chosen devices are compared with the expectation and reported in the log only: several
+// allocations can be equally valid, and the scenario format pins them for the allocator unit level.
+//
+// A scenario is not expressible (and is skipped with the reason) when it needs a gate the cluster runs
+// with a different setting, when it needs a DRA driver (binding conditions), or when the API server rejects
+// its objects (the reference tests feed the allocator objects that API validation would refuse).
+// By default a fixed subset runs (every 4th scenario plus all without a feature); E2E_SCENARIOS=all
+// replays every one.
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	resourcev1 "k8s.io/api/resource/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+type scenario struct {
+	Name     string   `json:"name"`
+	Features []string `json:"features"`
+	Node     *struct {
+		Name   string            `json:"name"`
+		Labels map[string]string `json:"labels"`
+	} `json:"node"`
+	DeviceClasses   []resourcev1.DeviceClass   `json:"deviceClasses"`
+	ResourceSlices  []resourcev1.ResourceSlice `json:"resourceSlices"`
+	AllocatedClaims []resourcev1.ResourceClaim `json:"allocatedClaims"`
+	Claims          []resourcev1.ResourceClaim `json:"claims"`
+	Expect          struct {
+		Outcome     string                        `json:"outcome"`
+		Allocations []resourcev1.AllocationResult `json:"allocations"`
+	} `json:"expect"`
+	raw string
+}
+
+// clusterGates is what the pinned release enables by default, in the scenario format's feature names.
+var clusterGates = map[string]bool{
+	"AdminAccess": true, "PrioritizedList": true, "PartitionableDevices": true, "DeviceTaints": true,
+	"ConsumableCapacity": true, "BindingConditions": true, "ExtendedResource": true, "ListTypeAttributes": false,
+}
+
+// featureMarkers are JSON fragments that show a scenario depends on a feature's semantics.
+var featureMarkers = map[string][]string{
+	"AdminAccess":          {`"adminAccess"`},
+	"PrioritizedList":      {`"firstAvailable"`},
+	"PartitionableDevices": {`"consumesCounters"`, `"sharedCounters"`, `"perDeviceNodeSelection"`},
+	"DeviceTaints":         {`"taints"`},
+	"ConsumableCapacity":   {`"allowMultipleAllocations"`, `"requestPolicy"`, `"distinctAttribute"`, `"shareID"`, `"capacity":{"requests"`},
+	"BindingConditions":    {`"bindingConditions"`, `"bindingFailureConditions"`},
+}
+
+// expressible says why a scenario cannot be replayed against the cluster's gate settings ("" = it can).
+func (s *scenario) expressible() string {
+	on := map[string]bool{}
+	for _, f := range s.Features {
+		on[f] = true
+		if !clusterGates[f] {
+			return "needs gate " + f + ", off in the cluster"
+		}
+	}
+	if on["BindingConditions"] {
+		return "binding conditions need a DRA driver to report them"
+	}
+	compact := strings.Join(strings.Fields(s.raw), "")
+	for f, markers := range featureMarkers {
+		if on[f] || !clusterGates[f] {
+			continue
+		}
+		for _, m := range markers {
+			if strings.Contains(compact, m) {
+				return fmt.Sprintf("expects %s off, the cluster has it on (uses %s)", f, m)
+			}
+		}
+	}
+	return ""
+}
+
+func loadScenarios(t *testing.T) []*scenario {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(repoRoot, "tests", "testdata", "scenarios", "k8s", "*.json"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no scenarios found (%v)", err)
+	}
+	sort.Strings(files)
+	all := os.Getenv("E2E_SCENARIOS") == "all"
+	var out []*scenario
+	for i, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := &scenario{raw: string(data)}
+		if err := json.Unmarshal(data, s); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		if all || len(s.Features) == 0 || i%4 == 0 {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func TestScenarios(t *testing.T) {
+	scenarios := loadScenarios(t)
+	outcomes := map[string]map[string]string{Stock: {}, Allot: {}}
+	for _, v := range []string{Stock, Allot} {
+		t.Run(v, func(t *testing.T) {
+			for _, s := range scenarios {
+				t.Run(s.Name, func(t *testing.T) {
+					if why := s.expressible(); why != "" {
+						t.Skipf("not expressible as cluster objects: %s", why)
+					}
+					e := newEnv(t, v)
+					outcomes[v][s.Name] = e.replay(s)
+				})
+			}
+		})
+	}
+	// Differential: where both variants ran, allot must agree with the in-tree plugin.
+	for name, got := range outcomes[Allot] {
+		if want, ok := outcomes[Stock][name]; ok && want != got {
+			t.Errorf("scenario %s: allot %s, stock scheduler %s", name, got, want)
+		}
+	}
+}
+
+// replay builds the scenario in e's namespace and returns "allocated" or "pending".
+func (e *env) replay(s *scenario) string {
+	e.t.Helper()
+	nodeName, labels := "node-1", map[string]string{"region": "region-1", "planet": "earth"}
+	if s.Node != nil {
+		nodeName, labels = s.Node.Name, s.Node.Labels
+	}
+	e.addScenarioNode(nodeName, labels)
+	for i := range s.DeviceClasses {
+		dc := s.DeviceClasses[i]
+		dc.ObjectMeta = cleanMeta(dc.ObjectMeta, dc.Name)
+		if _, err := e.c.ResourceV1().DeviceClasses().Create(e.ctx, &dc, metav1.CreateOptions{}); err != nil {
+			e.t.Skipf("not expressible: API rejects DeviceClass %s: %v", dc.Name, err)
+		}
+		e.classes = append(e.classes, dc.Name)
+	}
+	for i := range s.ResourceSlices {
+		rs := s.ResourceSlices[i]
+		rs.ObjectMeta = cleanMeta(rs.ObjectMeta, rs.Name)
+		if _, err := e.c.ResourceV1().ResourceSlices().Create(e.ctx, &rs, metav1.CreateOptions{}); err != nil {
+			e.t.Skipf("not expressible: API rejects ResourceSlice %s: %v", rs.Name, err)
+		}
+		e.slices = append(e.slices, rs.Name)
+	}
+	for i := range s.AllocatedClaims {
+		c := s.AllocatedClaims[i]
+		status := c.Status
+		c.ObjectMeta = cleanMeta(c.ObjectMeta, c.Name)
+		c.Status = resourcev1.ResourceClaimStatus{}
+		created, err := e.c.ResourceV1().ResourceClaims(e.ns).Create(e.ctx, &c, metav1.CreateOptions{})
+		if err != nil {
+			e.t.Skipf("not expressible: API rejects allocated claim %s: %v", c.Name, err)
+		}
+		created.Status = status
+		if _, err := e.c.ResourceV1().ResourceClaims(e.ns).UpdateStatus(e.ctx, created, metav1.UpdateOptions{}); err != nil {
+			e.t.Skipf("not expressible: API rejects the allocation of claim %s: %v", c.Name, err)
+		}
+	}
+	var refs []podClaim
+	for i := range s.Claims {
+		c := s.Claims[i]
+		c.ObjectMeta = cleanMeta(c.ObjectMeta, c.Name)
+		if _, err := e.c.ResourceV1().ResourceClaims(e.ns).Create(e.ctx, &c, metav1.CreateOptions{}); err != nil {
+			e.t.Skipf("not expressible: API rejects claim %s: %v", c.Name, err)
+		}
+		refs = append(refs, claimRef(fmt.Sprintf("c%d", i), c.Name))
+	}
+	if usesAdminAccess(s) {
+		e.labelNamespace(resourcev1.DRAAdminNamespaceLabelKey, "true")
+	}
+	e.addPinnedPod("pod", nodeName, refs...)
+
+	got := e.waitOutcome("pod")
+	want := "pending"
+	if s.Expect.Outcome == "allocated" {
+		want = "allocated"
+	}
+	if got != want {
+		e.t.Fatalf("scenario %s: pod %s, expected %s (outcome %s)%s", s.Name, got, want, s.Expect.Outcome, e.diagnostics())
+	}
+	if got == "allocated" {
+		pod := e.getPod("pod")
+		for i, c := range s.Claims {
+			claim := e.getClaim(c.Name)
+			e.checkAllocatedFor(claim, pod, nodeName)
+			if i < len(s.Expect.Allocations) {
+				if a, b := resultSet(claim.Status.Allocation), resultSet(&s.Expect.Allocations[i]); a != b {
+					e.t.Logf("claim %s: devices %s, the reference allocator chose %s (both satisfy the claim)", c.Name, a, b)
+				}
+			}
+		}
+	}
+	return got
+}
+
+func usesAdminAccess(s *scenario) bool { return strings.Contains(s.raw, `"adminAccess": true`) }
+
+// addScenarioNode creates the scenario's node under its own name (scenarios refer to it by name).
+func (e *env) addScenarioNode(name string, labels map[string]string) {
+	e.t.Helper()
+	// Wait out a same-named node of an earlier scenario that is still being deleted.
+	e.eventually(30*time.Second, "node "+name+" from an earlier test to be gone", func() (bool, string) {
+		_, err := e.c.CoreV1().Nodes().Get(e.ctx, name, metav1.GetOptions{})
+		return err != nil, "still present"
+	})
+	list := corev1.ResourceList{corev1.ResourceCPU: mustQ("64"), corev1.ResourceMemory: mustQ("512Gi"), corev1.ResourcePods: mustQ("110")}
+	l := map[string]string{"kubernetes.io/hostname": name}
+	for k, v := range labels {
+		l[k] = v
+	}
+	n, err := e.c.CoreV1().Nodes().Create(e.ctx, &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: name, Labels: l}}, metav1.CreateOptions{})
+	if err != nil {
+		e.t.Fatalf("create node %s: %v", name, err)
+	}
+	e.nodes = append(e.nodes, name)
+	n.Status = corev1.NodeStatus{Capacity: list, Allocatable: list, Phase: corev1.NodeRunning, Conditions: []corev1.NodeCondition{{
+		Type: corev1.NodeReady, Status: corev1.ConditionTrue, Reason: "KubeletReady", LastHeartbeatTime: metav1.Now(), LastTransitionTime: metav1.Now()}}}
+	if _, err := e.c.CoreV1().Nodes().UpdateStatus(e.ctx, n, metav1.UpdateOptions{}); err != nil {
+		e.t.Fatalf("node %s status: %v", name, err)
+	}
+}
+
+func (e *env) labelNamespace(key, value string) {
+	e.t.Helper()
+	ns, err := e.c.CoreV1().Namespaces().Get(e.ctx, e.ns, metav1.GetOptions{})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if ns.Labels == nil {
+		ns.Labels = map[string]string{}
+	}
+	ns.Labels[key] = value
+	if _, err := e.c.CoreV1().Namespaces().Update(e.ctx, ns, metav1.UpdateOptions{}); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+// addPinnedPod is addPod with a node selector for one node.
+func (e *env) addPinnedPod(name, node string, claims ...podClaim) {
+	e.t.Helper()
+	pod := e.buildPod(name, claims...)
+	pod.Spec.NodeSelector = map[string]string{"kubernetes.io/hostname": node}
+	if _, err := e.c.CoreV1().Pods(e.ns).Create(e.ctx, pod, metav1.CreateOptions{}); err != nil {
+		e.t.Fatalf("create pod %s: %v", name, err)
+	}
+}
+
+// waitOutcome waits until the pod is bound ("allocated") or reported not schedulable and still unbound a
+// moment later ("pending").
+func (e *env) waitOutcome(name string) string {
+	e.t.Helper()
+	outcome := ""
+	e.eventually(bindTimeout, "pod "+name+" to be bound or reported unschedulable", func() (bool, string) {
+		p, err := e.c.CoreV1().Pods(e.ns).Get(e.ctx, name, metav1.GetOptions{})
+		if err != nil {
+			return false, err.Error()
+		}
+		if p.Spec.NodeName != "" {
+			outcome = "allocated"
+			return true, ""
+		}
+		for _, c := range p.Status.Conditions {
+			if c.Type == corev1.PodScheduled && c.Status == corev1.ConditionFalse {
+				outcome = "pending"
+				return true, ""
+			}
+		}
+		return false, scheduledCondition(p)
+	})
+	if outcome == "pending" {
+		time.Sleep(time.Second)
+		if p := e.getPod(name); p.Spec.NodeName != "" {
+			outcome = "allocated"
+		}
+	}
+	return outcome
+}
+
+// resultSet renders an allocation's results as a sorted set of request/driver/pool/device.
+func resultSet(a *resourcev1.AllocationResult) string {
+	if a == nil {
+		return "[]"
+	}
+	var parts []string
+	for _, r := range a.Devices.Results {
+		parts = append(parts, fmt.Sprintf("%s=%s/%s/%s", r.Request, r.Driver, r.Pool, r.Device))
+	}
+	sort.Strings(parts)
+	return "[" + strings.Join(parts, " ") + "]"
+}
