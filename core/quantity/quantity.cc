@@ -320,10 +320,6 @@ std::pair<std::string, int32_t> DecCanonicalBytes(const Dec& d) {
     amount *= 10;
     --exponent;
   }
-  while (exponent > 18) {  // make sure the exponent is at most 18 (E)
-    amount *= 10;
-    --exponent;
-  }
   return {amount.str(), static_cast<int32_t>(exponent)};
 }
 
