@@ -1,0 +1,86 @@
+#include "service/metrics/service_metrics.h"
+
+#include <prometheus/text_serializer.h>
+
+namespace allot::svc {
+
+ServiceMetrics::ServiceMetrics() : registry_(std::make_shared<prometheus::Registry>()) {
+#define ALLOT_METRIC_REGISTER_COUNTER_(member, name, labels, help) \
+  member = &prometheus::BuildCounter().Name(name).Help(help).Register(*registry_);
+#define ALLOT_METRIC_REGISTER_GAUGE_(member, name, labels, help) \
+  member = &prometheus::BuildGauge().Name(name).Help(help).Register(*registry_);
+#define ALLOT_METRIC_REGISTER_HISTOGRAM_(member, name, labels, help) \
+  member = &prometheus::BuildHistogram().Name(name).Help(help).Register(*registry_);
+  ALLOT_SERVICE_METRICS(ALLOT_METRIC_REGISTER_COUNTER_, ALLOT_METRIC_REGISTER_GAUGE_, ALLOT_METRIC_REGISTER_HISTOGRAM_)
+#undef ALLOT_METRIC_REGISTER_COUNTER_
+#undef ALLOT_METRIC_REGISTER_GAUGE_
+#undef ALLOT_METRIC_REGISTER_HISTOGRAM_
+  build_info->Add({{"version", "0.1.0"}}).Set(1);
+  http_exceptions->Add({});
+  bind_claim_retries->Add({});
+  reservations_in_flight->Add({});
+}
+
+const std::vector<MetricInfo>& ServiceMetrics::Table() {
+  static const std::vector<MetricInfo> table = {
+#define ALLOT_METRIC_INFO_COUNTER_(member, name, labels, help) {#member, name, "counter", labels, help},
+#define ALLOT_METRIC_INFO_GAUGE_(member, name, labels, help) {#member, name, "gauge", labels, help},
+#define ALLOT_METRIC_INFO_HISTOGRAM_(member, name, labels, help) {#member, name, "histogram", labels, help},
+      ALLOT_SERVICE_METRICS(ALLOT_METRIC_INFO_COUNTER_, ALLOT_METRIC_INFO_GAUGE_, ALLOT_METRIC_INFO_HISTOGRAM_)
+#undef ALLOT_METRIC_INFO_COUNTER_
+#undef ALLOT_METRIC_INFO_GAUGE_
+#undef ALLOT_METRIC_INFO_HISTOGRAM_
+  };
+  return table;
+}
+
+const prometheus::Histogram::BucketBoundaries& ServiceMetrics::LatencyBuckets() {
+  static const prometheus::Histogram::BucketBoundaries buckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                                                  0.1,    0.25,  0.5,    1,     2.5,  5,     10};
+  return buckets;
+}
+
+std::string ServiceMetrics::Serialize() const {
+  prometheus::TextSerializer serializer;
+  return serializer.Serialize(registry_->Collect());
+}
+
+std::string CodeClass(int http_code) {
+  if (http_code <= 0) return "error";
+  return std::to_string(http_code / 100) + "xx";
+}
+
+void ServiceMetrics::ObserveHttp(std::string_view route, int status, double seconds) {
+  http_requests->Add({{"route", std::string(route)}, {"code", CodeClass(status)}}).Increment();
+  http_request_duration->Add({{"route", std::string(route)}}, LatencyBuckets()).Observe(seconds);
+}
+
+void ServiceMetrics::ObserveApiCall(std::string_view verb, int http_code, double seconds) {
+  apiserver_requests->Add({{"verb", std::string(verb)}, {"code", CodeClass(http_code)}}).Increment();
+  apiserver_request_duration->Add({{"verb", std::string(verb)}}, LatencyBuckets()).Observe(seconds);
+}
+
+double ServiceMetrics::ValueForTest(std::string_view name, const prometheus::Labels& labels) const {
+  for (const auto& family : registry_->Collect()) {
+    if (family.name != name) continue;
+    for (const auto& metric : family.metric) {
+      prometheus::Labels have;
+      for (const auto& label : metric.label) have[label.name] = label.value;
+      bool match = true;
+      for (const auto& [k, v] : labels) {
+        auto it = have.find(k);
+        if (it == have.end() || it->second != v) match = false;
+      }
+      if (!match) continue;
+      switch (family.type) {
+        case prometheus::MetricType::Counter: return metric.counter.value;
+        case prometheus::MetricType::Gauge: return metric.gauge.value;
+        case prometheus::MetricType::Histogram: return static_cast<double>(metric.histogram.sample_count);
+        default: return 0;
+      }
+    }
+  }
+  return 0;
+}
+
+}  // namespace allot::svc

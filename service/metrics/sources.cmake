@@ -1,0 +1,1 @@
+list(APPEND ALLOT_SERVICE_SRCS ${CMAKE_CURRENT_LIST_DIR}/service_metrics.cc)

@@ -1,0 +1,142 @@
+#include "service/store/cluster_store.h"
+
+#include <utility>
+
+namespace allot::svc {
+
+bool ObjectKindOf(const ResourceType& type, ObjectKind* kind) {
+  if (type.resource == "nodes") {
+    *kind = ObjectKind::kNode;
+  } else if (type.resource == "resourceslices") {
+    *kind = ObjectKind::kResourceSlice;
+  } else if (type.resource == "deviceclasses") {
+    *kind = ObjectKind::kDeviceClass;
+  } else if (type.resource == "resourceclaims") {
+    *kind = ObjectKind::kResourceClaim;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+const ResourceType& ResourceTypeOf(ObjectKind kind) {
+  switch (kind) {
+    case ObjectKind::kNode: return NodesResource();
+    case ObjectKind::kResourceSlice: return ResourceSlicesResource();
+    case ObjectKind::kDeviceClass: return DeviceClassesResource();
+    case ObjectKind::kResourceClaim: return ResourceClaimsResource();
+  }
+  return NodesResource();
+}
+
+std::shared_ptr<const Json> ClusterSnapshot::Find(ObjectKind kind, const std::string& key) const {
+  const ObjectMap& map = of(kind);
+  auto it = map.find(key);
+  return it == map.end() ? nullptr : it->second;
+}
+
+bool ClusterSnapshot::synced() const {
+  for (bool s : kind_synced) {
+    if (!s) return false;
+  }
+  return true;
+}
+
+ClusterStore::ClusterStore(ServiceMetrics* metrics) : metrics_(metrics) {
+  auto initial = std::make_shared<ClusterSnapshot>();
+  for (auto& map : initial->objects) map = std::make_shared<const ObjectMap>();
+  current_ = std::move(initial);
+}
+
+std::shared_ptr<const ClusterSnapshot> ClusterStore::Load() const {
+  std::lock_guard<std::mutex> lock(snapshot_mu_);
+  return current_;
+}
+
+void ClusterStore::AddListener(std::function<void(const std::shared_ptr<const ClusterSnapshot>&)> listener) {
+  std::lock_guard<std::mutex> lock(write_mu_);
+  listeners_.push_back(std::move(listener));
+}
+
+std::shared_ptr<const ClusterSnapshot> ClusterStore::WaitFor(
+    const std::function<bool(const ClusterSnapshot&)>& predicate, std::chrono::milliseconds timeout) const {
+  std::unique_lock<std::mutex> lock(snapshot_mu_);
+  bool ok = snapshot_cv_.wait_for(lock, timeout, [&] { return predicate(*current_); });
+  return ok ? current_ : nullptr;
+}
+
+void ClusterStore::Publish(std::shared_ptr<const ClusterSnapshot> next, ObjectKind changed) {
+  if (metrics_ != nullptr) {
+    metrics_->store_objects->Add({{"kind", ResourceTypeOf(changed).kind}})
+        .Set(static_cast<double>(next->of(changed).size()));
+  }
+  {
+    std::lock_guard<std::mutex> lock(snapshot_mu_);
+    current_ = next;
+  }
+  snapshot_cv_.notify_all();
+  for (const auto& listener : listeners_) listener(next);
+}
+
+namespace {
+
+// A copy of `base` with a new revision; the caller replaces objects[kind].
+std::shared_ptr<ClusterSnapshot> NextSnapshot(const ClusterSnapshot& base) {
+  auto next = std::make_shared<ClusterSnapshot>(base);
+  next->revision = base.revision + 1;
+  return next;
+}
+
+}  // namespace
+
+void ClusterStore::Replace(const ResourceType& type, std::vector<Json> items) {
+  ObjectKind kind;
+  if (!ObjectKindOf(type, &kind)) return;
+  auto map = std::make_shared<ObjectMap>();
+  for (auto& item : items) {
+    std::string key = ObjectKey(item);
+    (*map)[key] = std::make_shared<const Json>(std::move(item));
+  }
+  std::lock_guard<std::mutex> lock(write_mu_);
+  auto next = NextSnapshot(*Load());
+  next->objects[static_cast<size_t>(kind)] = std::move(map);
+  Publish(std::move(next), kind);
+}
+
+void ClusterStore::Upsert(const ResourceType& type, Json object) {
+  ObjectKind kind;
+  if (!ObjectKindOf(type, &kind)) return;
+  std::string key = ObjectKey(object);
+  std::lock_guard<std::mutex> lock(write_mu_);
+  auto base = Load();
+  auto map = std::make_shared<ObjectMap>(base->of(kind));
+  (*map)[key] = std::make_shared<const Json>(std::move(object));
+  auto next = NextSnapshot(*base);
+  next->objects[static_cast<size_t>(kind)] = std::move(map);
+  Publish(std::move(next), kind);
+}
+
+void ClusterStore::Remove(const ResourceType& type, const Json& object) {
+  ObjectKind kind;
+  if (!ObjectKindOf(type, &kind)) return;
+  std::string key = ObjectKey(object);
+  std::lock_guard<std::mutex> lock(write_mu_);
+  auto base = Load();
+  if (base->of(kind).count(key) == 0) return;
+  auto map = std::make_shared<ObjectMap>(base->of(kind));
+  map->erase(key);
+  auto next = NextSnapshot(*base);
+  next->objects[static_cast<size_t>(kind)] = std::move(map);
+  Publish(std::move(next), kind);
+}
+
+void ClusterStore::MarkSynced(const ResourceType& type) {
+  ObjectKind kind;
+  if (!ObjectKindOf(type, &kind)) return;
+  std::lock_guard<std::mutex> lock(write_mu_);
+  auto next = NextSnapshot(*Load());
+  next->kind_synced[static_cast<size_t>(kind)] = true;
+  Publish(std::move(next), kind);
+}
+
+}  // namespace allot::svc

@@ -1,0 +1,85 @@
+// ClusterStore: the in-memory mirror of the cluster objects allot needs (Nodes, ResourceSlices,
+// DeviceClasses, ResourceClaims), fed by one Reflector per kind (or by the demo cluster, which runs the
+// same reflectors against an in-memory API), publishing immutable ClusterSnapshots.
+//
+// Read path: Load() returns a shared_ptr<const ClusterSnapshot>; a request loads once and sees one
+// consistent view for its whole life. Loading takes a mutex only for a pointer copy; it never waits for
+// a writer building the next snapshot.
+// Write path: reflector threads call the ReflectorSink methods; each write copies the pointer map of the
+// changed kind (objects themselves are shared, never copied), bumps the revision and publishes.
+//
+// Thread safety: thread-safe. Listeners run on the writer's thread after publication, outside the writer
+// lock; they must not call back into the sink methods.
+#pragma once
+
+#include <array>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "service/metrics/service_metrics.h"
+#include "service/watch/reflector.h"
+
+namespace allot::svc {
+
+enum class ObjectKind { kNode = 0, kResourceSlice, kDeviceClass, kResourceClaim };
+inline constexpr size_t kObjectKindCount = 4;
+
+// Maps a ResourceType to its kind; false for types the store does not hold.
+bool ObjectKindOf(const ResourceType& type, ObjectKind* kind);
+const ResourceType& ResourceTypeOf(ObjectKind kind);
+
+using ObjectMap = std::map<std::string, std::shared_ptr<const Json>>;  // ObjectKey -> object
+
+// Immutable view of the cluster at one revision.
+struct ClusterSnapshot {
+  std::array<std::shared_ptr<const ObjectMap>, kObjectKindCount> objects;
+  std::array<bool, kObjectKindCount> kind_synced{};
+  uint64_t revision = 0;
+
+  const ObjectMap& of(ObjectKind kind) const { return *objects[static_cast<size_t>(kind)]; }
+  // nullptr if absent.
+  std::shared_ptr<const Json> Find(ObjectKind kind, const std::string& key) const;
+  // True once every kind finished its initial list.
+  bool synced() const;
+};
+
+class ClusterStore final : public ReflectorSink {
+ public:
+  explicit ClusterStore(ServiceMetrics* metrics = nullptr);
+
+  std::shared_ptr<const ClusterSnapshot> Load() const;
+
+  // Registers a callback run after every publication. Register before writers start.
+  void AddListener(std::function<void(const std::shared_ptr<const ClusterSnapshot>&)> listener);
+
+  // Blocks until `predicate(snapshot)` holds or the timeout passes; returns the last snapshot checked
+  // if the predicate held, nullptr on timeout.
+  std::shared_ptr<const ClusterSnapshot> WaitFor(
+      const std::function<bool(const ClusterSnapshot&)>& predicate, std::chrono::milliseconds timeout) const;
+
+  // ReflectorSink.
+  void Replace(const ResourceType& type, std::vector<Json> items) override;
+  void Upsert(const ResourceType& type, Json object) override;
+  void Remove(const ResourceType& type, const Json& object) override;
+  void MarkSynced(const ResourceType& type) override;
+
+ private:
+  // Installs `next` as the current snapshot and notifies listeners. Called with write_mu_ held.
+  void Publish(std::shared_ptr<const ClusterSnapshot> next, ObjectKind changed);
+
+  ServiceMetrics* const metrics_;
+  std::mutex write_mu_;  // serialises writers (one per kind)
+  std::vector<std::function<void(const std::shared_ptr<const ClusterSnapshot>&)>> listeners_;
+
+  mutable std::mutex snapshot_mu_;  // held only to copy/swap current_
+  mutable std::condition_variable snapshot_cv_;
+  std::shared_ptr<const ClusterSnapshot> current_;  // guarded by snapshot_mu_
+};
+
+}  // namespace allot::svc

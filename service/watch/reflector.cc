@@ -1,0 +1,183 @@
+#include "service/watch/reflector.h"
+
+#include <algorithm>
+#include <utility>
+
+#include <spdlog/spdlog.h>
+
+namespace allot::svc {
+
+Reflector::Reflector(KubeClient& client, const ResourceType& type, ReflectorSink& sink, ReflectorOptions options,
+                     ServiceMetrics* metrics)
+    : client_(client),
+      type_(type),
+      sink_(sink),
+      options_(options),
+      metrics_(metrics),
+      kind_label_(type.kind),
+      rng_(std::random_device{}()),
+      backoff_(options.initial_backoff) {
+  if (metrics_ != nullptr) metrics_->watch_synced->Add({{"kind", kind_label_}}).Set(0);
+}
+
+Reflector::~Reflector() { Stop(); }
+
+void Reflector::Start() { thread_ = std::thread([this] { Run(); }); }
+
+void Reflector::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_.store(true);
+  }
+  cv_.notify_all();
+  cancel_.Cancel();
+  if (thread_.joinable()) thread_.join();
+}
+
+bool Reflector::WaitForSync(std::chrono::milliseconds timeout) const {
+  std::unique_lock<std::mutex> lock(mu_);
+  return cv_.wait_for(lock, timeout, [this] { return synced_.load() || stopping_.load(); }) && synced_.load();
+}
+
+std::string Reflector::resource_version() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return resource_version_;
+}
+
+void Reflector::SetResourceVersion(std::string rv) {
+  std::lock_guard<std::mutex> lock(mu_);
+  resource_version_ = std::move(rv);
+}
+
+bool Reflector::Backoff() {
+  std::uniform_real_distribution<double> jitter(1.0, 1.5);
+  auto sleep = std::chrono::milliseconds(static_cast<int64_t>(static_cast<double>(backoff_.count()) * jitter(rng_)));
+  backoff_ = std::min(options_.max_backoff, backoff_ * 2);
+  std::unique_lock<std::mutex> lock(mu_);
+  cv_.wait_for(lock, sleep, [this] { return stopping_.load(); });
+  return !stopping_.load();
+}
+
+Status Reflector::ListAll() {
+  std::vector<Json> items;
+  ListOptions list_options;
+  list_options.limit = options_.page_size;
+  std::string rv;
+  while (true) {
+    if (stopping_.load()) return CancelledError("stopping");
+    auto page = client_.List(type_, list_options);
+    if (!page.ok()) return page.status();
+    for (auto& item : page->items) items.push_back(std::move(item));
+    rv = page->resource_version;
+    if (page->continue_token.empty()) break;
+    list_options.continue_token = page->continue_token;
+  }
+  size_t count = items.size();
+  sink_.Replace(type_, std::move(items));
+  SetResourceVersion(rv);
+  lists_completed_.fetch_add(1);
+  spdlog::debug("reflector {}: listed {} objects at resourceVersion {}", type_.resource, count, rv);
+  return OkStatus();
+}
+
+Status Reflector::WatchOnce(bool* relist, int64_t* events) {
+  WatchOptions watch_options;
+  watch_options.resource_version = resource_version();
+  watch_options.allow_bookmarks = true;
+  std::uniform_int_distribution<int64_t> timeout(options_.min_watch_timeout_seconds,
+                                                 std::max(options_.min_watch_timeout_seconds,
+                                                          options_.max_watch_timeout_seconds));
+  watch_options.timeout_seconds = timeout(rng_);
+  Status event_error;
+  auto handler = [&](WatchEvent event) {
+    ++*events;
+    if (metrics_ != nullptr) {
+      metrics_->watch_events->Add({{"kind", kind_label_}, {"type", std::string(WatchEventTypeName(event.type))}})
+          .Increment();
+    }
+    switch (event.type) {
+      case WatchEventType::kAdded:
+      case WatchEventType::kModified: {
+        std::string rv = ResourceVersionOf(event.object);
+        sink_.Upsert(type_, std::move(event.object));
+        if (!rv.empty()) SetResourceVersion(std::move(rv));
+        return true;
+      }
+      case WatchEventType::kDeleted: {
+        std::string rv = ResourceVersionOf(event.object);
+        sink_.Remove(type_, event.object);
+        if (!rv.empty()) SetResourceVersion(std::move(rv));
+        return true;
+      }
+      case WatchEventType::kBookmark: {
+        std::string rv = ResourceVersionOf(event.object);
+        if (!rv.empty()) SetResourceVersion(std::move(rv));
+        return true;
+      }
+      case WatchEventType::kError:
+        event_error = StatusFromWatchError(event.object);
+        return false;
+    }
+    return true;
+  };
+  Status status = client_.Watch(type_, watch_options, handler, &cancel_);
+  if (!event_error.ok()) status = event_error;
+  *relist = IsGone(status);
+  return status;
+}
+
+void Reflector::Run() {
+  bool need_list = true;
+  std::string list_reason = "initial";
+  while (!stopping_.load()) {
+    if (need_list) {
+      Status status = ListAll();
+      if (stopping_.load()) break;
+      if (metrics_ != nullptr) metrics_->watch_lists->Add({{"kind", kind_label_}, {"reason", list_reason}}).Increment();
+      if (!status.ok()) {
+        spdlog::warn("reflector {}: list failed: {}", type_.resource, status.ToString());
+        if (metrics_ != nullptr) metrics_->watch_errors->Add({{"kind", kind_label_}}).Increment();
+        list_reason = "error";
+        if (!Backoff()) break;
+        continue;
+      }
+      need_list = false;
+      backoff_ = options_.initial_backoff;
+      if (!synced_.load()) {
+        sink_.MarkSynced(type_);
+        {
+          std::lock_guard<std::mutex> lock(mu_);
+          synced_.store(true);
+        }
+        cv_.notify_all();
+        if (metrics_ != nullptr) metrics_->watch_synced->Add({{"kind", kind_label_}}).Set(1);
+        spdlog::info("reflector {}: synced", type_.resource);
+      }
+    }
+    bool relist = false;
+    int64_t events = 0;
+    auto started = std::chrono::steady_clock::now();
+    Status status = WatchOnce(&relist, &events);
+    if (stopping_.load()) break;
+    if (relist) {
+      spdlog::info("reflector {}: resourceVersion gone ({}), relisting", type_.resource, status.message());
+      need_list = true;
+      list_reason = "gone";
+      continue;
+    }
+    if (!status.ok()) {
+      spdlog::warn("reflector {}: watch failed: {}", type_.resource, status.ToString());
+      if (metrics_ != nullptr) metrics_->watch_errors->Add({{"kind", kind_label_}}).Increment();
+      if (!Backoff()) break;
+      continue;
+    }
+    // A clean end resumes at once, unless the stream was suspiciously short and empty (avoid a hot loop).
+    if (events == 0 && std::chrono::steady_clock::now() - started < std::chrono::seconds(1)) {
+      if (!Backoff()) break;
+    } else {
+      backoff_ = options_.initial_backoff;
+    }
+  }
+}
+
+}  // namespace allot::svc
