@@ -1,0 +1,53 @@
+#include "core/cel/function_registry.h"
+
+#include <utility>
+
+namespace allot::cel {
+
+Status FunctionRegistry::Add(Overload overload) {
+  if (overload.impl == nullptr) return InvalidArgumentError("overload " + overload.id + " has no implementation");
+  if (overload.receiver_style && overload.params.empty()) {
+    return InvalidArgumentError("receiver-style overload " + overload.id + " has no receiver parameter");
+  }
+  if (by_id_.count(overload.id) != 0) return InvalidArgumentError("duplicate overload id " + overload.id);
+  overloads_.push_back(std::make_unique<Overload>(std::move(overload)));
+  const Overload* o = overloads_.back().get();
+  by_id_[o->id] = o;
+  (o->receiver_style ? member_ : global_)[o->function].push_back(o);
+  return OkStatus();
+}
+
+const std::vector<const Overload*>& FunctionRegistry::Find(std::string_view function, bool receiver_style) const {
+  static const std::vector<const Overload*> kEmpty;
+  const auto& table = receiver_style ? member_ : global_;
+  auto it = table.find(std::string(function));
+  return it == table.end() ? kEmpty : it->second;
+}
+
+bool FunctionRegistry::HasFunction(std::string_view function) const {
+  std::string f(function);
+  return member_.count(f) != 0 || global_.count(f) != 0;
+}
+
+const Overload* FunctionRegistry::FindById(std::string_view id) const {
+  auto it = by_id_.find(std::string(id));
+  return it == by_id_.end() ? nullptr : it->second;
+}
+
+uint64_t ActualSize(const Value& v) {
+  switch (v.kind()) {
+    case ValueKind::kString: {
+      uint64_t n = 0;
+      for (char c : v.string_value()) {
+        if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
+      }
+      return n;
+    }
+    case ValueKind::kBytes: return v.bytes_value().size();
+    case ValueKind::kList: return v.list_value().size();
+    case ValueKind::kMap: return v.map_value().size();
+    default: return 1;
+  }
+}
+
+}  // namespace allot::cel
