@@ -82,7 +82,7 @@ struct Local {
 
 class Checker {
  public:
-  explicit Checker(const Environment& env) : env_(env) {}
+  Checker(const Environment& env, bool lenient) : env_(env), lenient_(lenient) {}
 
   CheckResult Run(Expr& root) {
     CheckExpr(root);
@@ -93,7 +93,9 @@ class Checker {
   }
 
  private:
-  void Report(const Expr& e, std::string msg) { issues_.push_back({e.offset, std::move(msg)}); }
+  void Report(const Expr& e, std::string msg) {
+    if (!lenient_) issues_.push_back({e.offset, std::move(msg)});
+  }
 
   const Local* FindLocal(const std::string& name) const {
     for (auto it = locals_.rbegin(); it != locals_.rend(); ++it) {
@@ -135,14 +137,15 @@ class Checker {
 
   void CheckExpr(Expr& e) {
     switch (e.kind) {
-      case ExprKind::kConst: e.type = ConstType(e.constant); return;
-      case ExprKind::kIdent: CheckIdent(e); return;
-      case ExprKind::kSelect: CheckSelect(e); return;
-      case ExprKind::kCall: CheckCall(e); return;
-      case ExprKind::kList: CheckList(e); return;
-      case ExprKind::kMap: CheckMap(e); return;
-      case ExprKind::kComprehension: CheckComprehension(e); return;
+      case ExprKind::kConst: e.type = ConstType(e.constant); break;
+      case ExprKind::kIdent: CheckIdent(e); break;
+      case ExprKind::kSelect: CheckSelect(e); break;
+      case ExprKind::kCall: CheckCall(e); break;
+      case ExprKind::kList: CheckList(e); break;
+      case ExprKind::kMap: CheckMap(e); break;
+      case ExprKind::kComprehension: CheckComprehension(e); break;
     }
+    if (lenient_) e.type = Type::Dyn();
   }
 
   static Type ConstType(const Value& v) {
@@ -520,6 +523,7 @@ class Checker {
   }
 
   const Environment& env_;
+  const bool lenient_;
   std::vector<Issue> issues_;
   std::vector<Local> locals_;
   int max_slots_ = 0;
@@ -527,6 +531,6 @@ class Checker {
 
 }  // namespace
 
-CheckResult Check(Expr& root, const Environment& env) { return Checker(env).Run(root); }
+CheckResult Check(Expr& root, const Environment& env, bool lenient) { return Checker(env, lenient).Run(root); }
 
 }  // namespace allot::cel

@@ -33,6 +33,8 @@ struct CheckResult {
   int frame_size = 0;  // number of local slots an evaluation needs
 };
 
-CheckResult Check(Expr& root, const Environment& env);
+// With `lenient` (cel-spec's disableCheck), types are not enforced: every expression is treated as dyn,
+// no issue is reported, and unresolved identifiers become runtime errors.
+CheckResult Check(Expr& root, const Environment& env, bool lenient = false);
 
 }  // namespace allot::cel

@@ -12,11 +12,12 @@
 namespace allot::cel {
 
 StatusOr<std::shared_ptr<const Program>> Program::Compile(std::string_view expression,
-                                                          std::shared_ptr<const Environment> env) {
+                                                          std::shared_ptr<const Environment> env,
+                                                          bool disable_check) {
   if (env == nullptr) return InvalidArgumentError("no CEL environment");
   ParseResult parsed = ParseExpression(expression);
   if (!parsed.issues.empty()) return InvalidArgumentError(FormatIssues(expression, parsed.issues));
-  CheckResult checked = Check(*parsed.root, *env);
+  CheckResult checked = Check(*parsed.root, *env, disable_check);
   if (!checked.issues.empty()) return InvalidArgumentError(FormatIssues(expression, checked.issues));
   auto program = std::shared_ptr<Program>(new Program());
   program->expression_ = std::string(expression);
@@ -68,10 +69,10 @@ Value DetachValue(const Value& v) {
   }
 }
 
-StatusOr<Value> EvaluateForTest(std::string_view expression) {
+StatusOr<Value> EvaluateForTest(std::string_view expression, bool disable_check) {
   auto env = Environment::Base();
   if (env == nullptr) return InternalError("base environment failed to build");
-  auto program = Program::Compile(expression, env);
+  auto program = Program::Compile(expression, env, disable_check);
   if (!program.ok()) return program.status();
   return DetachValue((*program)->Evaluate({}));
 }

@@ -21,8 +21,10 @@ class Program {
  public:
   // Compile errors: kInvalidArgument whose message is every issue in cel-go format
   // ("ERROR: <input>:1:5: undeclared reference to 'x' (in container '')\n | x\n | ....^").
+  // `disable_check` evaluates without type checking (cel-spec's disableCheck vectors only).
   static StatusOr<std::shared_ptr<const Program>> Compile(std::string_view expression,
-                                                          std::shared_ptr<const Environment> env);
+                                                          std::shared_ptr<const Environment> env,
+                                                          bool disable_check = false);
 
   // Evaluates with the environment's variables bound to `variables` (by declaration index). The result
   // may borrow from this Program and from the variables; it is valid while both are alive. Cost-limit
@@ -50,6 +52,6 @@ Value DetachValue(const Value& v);
 
 // Compiles `expression` in the base environment and evaluates it (tests and the conformance CLI).
 // Returns the compile error Status, or the (detached) result value, which may be an error value.
-StatusOr<Value> EvaluateForTest(std::string_view expression);
+StatusOr<Value> EvaluateForTest(std::string_view expression, bool disable_check = false);
 
 }  // namespace allot::cel
