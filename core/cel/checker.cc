@@ -66,7 +66,7 @@ bool TypeDenotation(const std::string& name, Type* out) {
       {"int", Type::Int()},        {"uint", Type::Uint()},     {"double", Type::Double()},
       {"bool", Type::Bool()},      {"string", Type::String()}, {"bytes", Type::Bytes()},
       {"list", Type::List(Type::Dyn())}, {"map", Type::Map(Type::Dyn(), Type::Dyn())},
-      {"null_type", Type::Null()}, {"type", Type::TypeType()}, {"dyn", Type::Dyn()},
+      {"null_type", Type::Null()}, {"type", Type::TypeType()},
       {"optional_type", Type::Optional(Type::Dyn())}};
   auto it = kTypes->find(name);
   if (it == kTypes->end()) return false;
@@ -145,7 +145,7 @@ class Checker {
       case ExprKind::kMap: CheckMap(e); break;
       case ExprKind::kComprehension: CheckComprehension(e); break;
     }
-    if (lenient_) e.type = Type::Dyn();
+    if (lenient_ && e.binding != IdentBinding::kTypeName) e.type = Type::Dyn();
   }
 
   static Type ConstType(const Value& v) {

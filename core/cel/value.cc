@@ -221,7 +221,8 @@ bool Compare(const Value& a, const Value& b, int* result, bool* unordered) {
       *result = three(x, y);
       return true;
     }
-    // Mixed double and integer: compare exactly.
+    // Mixed double and integer, as cel-go: out-of-range doubles order outside the integer range, the
+    // rest compare after converting the integer to double (lossy above 2^53, like cel-go).
     bool flip = ka != ValueKind::kDouble;
     double d = flip ? b.double_value() : a.double_value();
     const Value& iv = flip ? a : b;
@@ -231,25 +232,13 @@ bool Compare(const Value& a, const Value& b, int* result, bool* unordered) {
       return true;
     }
     if (iv.is_int()) {
-      int64_t i = iv.int_value();
       if (d < -9223372036854775808.0) r = -1;
-      else if (d >= 9223372036854775808.0) r = 1;
-      else {
-        double t = std::trunc(d);
-        int64_t ti = static_cast<int64_t>(t);
-        if (ti != i) r = three(ti, i);
-        else r = three(d, t);
-      }
+      else if (d > 9223372036854775807.0) r = 1;
+      else r = three(d, static_cast<double>(iv.int_value()));
     } else {
-      uint64_t u = iv.uint_value();
       if (d < 0) r = -1;
-      else if (d >= 18446744073709551616.0) r = 1;
-      else {
-        double t = std::trunc(d);
-        uint64_t tu = static_cast<uint64_t>(t);
-        if (tu != u) r = three(tu, u);
-        else r = three(d, t);
-      }
+      else if (d > 18446744073709551615.0) r = 1;
+      else r = three(d, static_cast<double>(iv.uint_value()));
     }
     *result = flip ? -r : r;
     return true;

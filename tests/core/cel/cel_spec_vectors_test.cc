@@ -14,6 +14,10 @@ namespace {
 // name -> reason. Keep docs/cel.md in sync.
 const std::map<std::string, std::string>& KnownGaps() {
   static const auto* kGaps = new std::map<std::string, std::string>{
+      {"optionals/optionals/optional_chaining_13",
+       "HomogeneousAggregateLiterals: the map values are map(string, dyn) (unwrapped optional entry) and bool, "
+       "a compile error under Kubernetes; the vector is not flagged because the flag only inspects literal "
+       "elements"},
   };
   return *kGaps;
 }
