@@ -138,11 +138,16 @@ class Coster {
         return s;
       }
     }
-    switch (e.type.kind()) {
+    // Scalars have size 1 (cel-go's isScalar); the Kubernetes estimator also prices `==` on its opaque
+    // types (Quantity, Semver) at 1, which the same rule yields.
+    const Type* t = &e.type;
+    while (t->kind() == TypeKind::kOptional) t = &t->elem();
+    switch (t->kind()) {
       case TypeKind::kBool:
       case TypeKind::kInt:
       case TypeKind::kUint:
       case TypeKind::kDouble:
+      case TypeKind::kOpaque:
         return SizeEstimate{1, 1};
       default:
         break;

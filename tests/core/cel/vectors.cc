@@ -95,6 +95,23 @@ bool TypedMatches(const Value& v, const nlohmann::json& t, std::string* why) {
   return false;
 }
 
+// Plain JSON (no "typed") to a typed tree: integers → int, other numbers → double, strings → string.
+nlohmann::json GuessTyped(const nlohmann::json& v) {
+  if (v.is_boolean()) return {{"bool", v}};
+  if (v.is_null()) return {{"null", nullptr}};
+  if (v.is_number_integer()) return {{"int", v}};
+  if (v.is_number()) return {{"double", v}};
+  if (v.is_string()) return {{"string", v}};
+  if (v.is_array()) {
+    nlohmann::json l = nlohmann::json::array();
+    for (const auto& x : v) l.push_back(GuessTyped(x));
+    return {{"list", l}};
+  }
+  nlohmann::json m = nlohmann::json::array();
+  for (const auto& [k, x] : v.items()) m.push_back({nlohmann::json{{"string", k}}, GuessTyped(x)});
+  return {{"map", m}};
+}
+
 }  // namespace
 
 std::vector<nlohmann::json> LoadCelVectors(const std::string& file, std::string* error) {
@@ -174,6 +191,7 @@ bool ValueMatches(const Value& actual, const nlohmann::json& expect, std::string
   else if (type == "bytes") typed = {{"bytes", v}};
   else if (type == "bool") typed = {{"bool", v}};
   else if (type == "null") typed = {{"null", nullptr}};
+  else if (type == "list" || type == "map") typed = GuessTyped(v);
   else if (type == "type") {
     if (actual.is_type() && actual.type_value() == v.get<std::string>()) return true;
     *why = "type: got " + actual.DebugString() + ", want " + v.dump();
