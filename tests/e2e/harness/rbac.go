@@ -52,7 +52,8 @@ var rbacKinds = map[string]struct {
 }
 
 // LoadRBAC reads the RBAC objects from the first file set that has any, and derives allot's identity from
-// the ServiceAccount or User subject of its bindings (there must be exactly one).
+// the ServiceAccount or User subject of its bindings (exactly one, or exactly one whose name contains
+// "allot").
 func LoadRBAC(fileSets ...[]string) (*RBACManifests, error) {
 	for _, files := range fileSets {
 		m := &RBACManifests{}
@@ -157,6 +158,13 @@ func bindingIdentity(objs []*unstructured.Unstructured) (Identity, error) {
 				ids[user] = Identity{User: user, Groups: []string{"system:serviceaccounts", "system:serviceaccounts:" + ns, "system:authenticated"}}
 			case "User":
 				ids[name] = Identity{User: name, Groups: []string{"system:authenticated"}}
+			}
+		}
+	}
+	if len(ids) > 1 { // several subjects (e.g. a scheduler's too): take the one named for allot
+		for n := range ids {
+			if !strings.Contains(n, "allot") {
+				delete(ids, n)
 			}
 		}
 	}

@@ -144,6 +144,9 @@ func (e *env) replay(s *scenario) string {
 	if s.Node != nil {
 		nodeName, labels = s.Node.Name, s.Node.Labels
 	}
+	if usesAdminAccess(s) { // admin-access claims are only admitted in namespaces labelled for it
+		e.labelNamespace(resourcev1.DRAAdminNamespaceLabelKey, "true")
+	}
 	e.addScenarioNode(nodeName, labels)
 	for i := range s.DeviceClasses {
 		dc := s.DeviceClasses[i]
@@ -183,9 +186,6 @@ func (e *env) replay(s *scenario) string {
 			e.t.Skipf("not expressible: API rejects claim %s: %v", c.Name, err)
 		}
 		refs = append(refs, claimRef(fmt.Sprintf("c%d", i), c.Name))
-	}
-	if usesAdminAccess(s) {
-		e.labelNamespace(resourcev1.DRAAdminNamespaceLabelKey, "true")
 	}
 	e.addPinnedPod("pod", nodeName, refs...)
 
