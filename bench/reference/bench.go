@@ -17,8 +17,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"reflect"
 	"runtime"
 	"sort"
+	"strings"
 	"time"
 
 	v1 "k8s.io/api/core/v1"
@@ -30,29 +32,32 @@ import (
 type BenchOptions struct {
 	Runs      int           // timed runs; the median is reported
 	RunTarget time.Duration // minimum wall time of one run (iterations scale up to reach it)
-	Channel   string        // "" = NewAllocator's default choice
+	Channel   string        // preferred implementation; falls back to NewAllocator's choice when it lacks a feature
+	Timeout   time.Duration // per Allocate call in the untimed first pass (kube-scheduler's Filter default is 10s)
 }
 
 // BenchResult is printed as JSON; compare.sh reads ns_per_op and outcome.
 type BenchResult struct {
-	Workload       string                         `json:"workload"`
-	Kind           string                         `json:"kind"`
-	Channel        string                         `json:"channel"`
-	Nodes          int                            `json:"nodes"`
-	NsPerOp        int64                          `json:"ns_per_op"`
-	NsPerOpMin     int64                          `json:"ns_per_op_min"`
-	NsPerOpMax     int64                          `json:"ns_per_op_max"`
-	NewAllocatorNs int64                          `json:"new_allocator_ns"`
-	PodCycleNs     int64                          `json:"pod_cycle_ns"`
-	Runs           int                            `json:"runs"`
-	Iterations     int                            `json:"iterations_per_run"`
-	Outcome        string                         `json:"outcome"`
-	Error          string                         `json:"error,omitempty"`
-	FeasibleNodes  int                            `json:"feasible_nodes"`
-	MatchesExpect  *bool                          `json:"matches_expect,omitempty"`
-	Results        []resourceapi.AllocationResult `json:"results,omitempty"`
-	GoVersion      string                         `json:"go_version"`
-	GoMaxProcs     int                            `json:"gomaxprocs"`
+	Workload         string                         `json:"workload"`
+	Kind             string                         `json:"kind"`
+	Channel          string                         `json:"channel"`
+	Nodes            int                            `json:"nodes"`
+	NsPerOp          int64                          `json:"ns_per_op"`
+	NsPerOpMin       int64                          `json:"ns_per_op_min"`
+	NsPerOpMax       int64                          `json:"ns_per_op_max"`
+	NewAllocatorNs   int64                          `json:"new_allocator_ns"`
+	PodCycleNs       int64                          `json:"pod_cycle_ns"`
+	Runs             int                            `json:"runs"`
+	Iterations       int                            `json:"iterations_per_run"`
+	Outcome          string                         `json:"outcome"`
+	Error            string                         `json:"error,omitempty"`
+	FeasibleNodes    int                            `json:"feasible_nodes"`
+	TimedOut         bool                           `json:"timed_out,omitempty"`
+	AllocateOneCalls int64                          `json:"allocate_one_calls,omitempty"`
+	MatchesExpect    *bool                          `json:"matches_expect,omitempty"`
+	Results          []resourceapi.AllocationResult `json:"results,omitempty"`
+	GoVersion        string                         `json:"go_version"`
+	GoMaxProcs       int                            `json:"gomaxprocs"`
 }
 
 // benchInput is the allocator input shared by both file kinds.
@@ -105,10 +110,6 @@ func RunBench(path string, opt BenchOptions) (*BenchResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	if opt.Channel != "" {
-		structured.EnableAllocators(opt.Channel)
-		defer structured.EnableAllocators()
-	}
 	ctx := context.Background()
 	lister := classLister{in.classes}
 	cache := NewCELCache(10, in.features) // kube-scheduler's DRA plugin uses a small shared cache too
@@ -116,7 +117,8 @@ func RunBench(path string, opt BenchOptions) (*BenchResult, error) {
 	newAlloc := func() (structured.Allocator, error) {
 		return structured.NewAllocator(ctx, in.features, in.state, lister, in.slices, cache)
 	}
-	alloc, err := newAlloc()
+	defer structured.EnableAllocators()
+	alloc, err := newAllocatorPreferring(opt.Channel, newAlloc)
 	if err != nil {
 		return nil, fmt.Errorf("NewAllocator: %w", err)
 	}
@@ -129,9 +131,22 @@ func RunBench(path string, opt BenchOptions) (*BenchResult, error) {
 	var firstResults []resourceapi.AllocationResult
 	var firstErr error
 	for i, node := range in.nodes {
-		r, err := alloc.Allocate(ctx, node, in.claims)
+		callCtx, cancel := context.WithTimeout(ctx, opt.Timeout)
+		r, err := alloc.Allocate(callCtx, node, in.claims)
+		timedOut := callCtx.Err() != nil
+		cancel()
 		if i == 0 {
 			firstResults, firstErr = r, err
+			res.AllocateOneCalls = allocateOneCalls(alloc)
+		}
+		if timedOut {
+			// Like kube-scheduler after its Filter timeout: the node is
+			// unschedulable; timing the rest would only measure the timeout.
+			res.TimedOut = true
+			res.Outcome = "error"
+			res.Error = err.Error()
+			res.NsPerOp = opt.Timeout.Nanoseconds()
+			return res, nil
 		}
 		if err == nil && len(r) > 0 {
 			res.FeasibleNodes++
@@ -191,6 +206,42 @@ func RunBench(path string, opt BenchOptions) (*BenchResult, error) {
 	res.NewAllocatorNs = newNs[len(newNs)/2]
 	res.PodCycleNs = res.NewAllocatorNs + res.NsPerOp*int64(len(in.nodes))
 	return res, nil
+}
+
+// allocateOneCalls reads the reference's own search-step counter
+// (internal.Stats.NumAllocateOneInvocations, exposed by GetStats on the
+// incubating and experimental implementations) through reflection, because
+// the interface lives in an internal package. 0 when unavailable.
+func allocateOneCalls(alloc structured.Allocator) int64 {
+	m := reflect.ValueOf(alloc).MethodByName("GetStats")
+	if !m.IsValid() || m.Type().NumIn() != 0 || m.Type().NumOut() != 1 {
+		return 0
+	}
+	out := m.Call(nil)[0]
+	if out.Kind() != reflect.Struct {
+		return 0
+	}
+	f := out.FieldByName("NumAllocateOneInvocations")
+	if !f.IsValid() || f.Kind() != reflect.Int64 {
+		return 0
+	}
+	return f.Int()
+}
+
+// newAllocatorPreferring restricts NewAllocator to the preferred channel
+// (when not "") and falls back to the default selection when that channel
+// does not support the features. The restriction stays in effect for later
+// newAlloc calls; callers reset it with structured.EnableAllocators().
+func newAllocatorPreferring(channel string, newAlloc func() (structured.Allocator, error)) (structured.Allocator, error) {
+	if channel != "" {
+		structured.EnableAllocators(channel)
+		alloc, err := newAlloc()
+		if err == nil || !strings.Contains(err.Error(), "no allocator available") {
+			return alloc, err
+		}
+	}
+	structured.EnableAllocators()
+	return newAlloc()
 }
 
 func timePass(ctx context.Context, alloc structured.Allocator, in *benchInput) int64 {

@@ -67,6 +67,12 @@ func readIndex(dir string) map[string]indexRow {
 // selection) and runs Allocate once. ok=false means the channel does not
 // support the scenario's features.
 func runOnChannel(ctx context.Context, s *Scenario, channel string) (results []resourceapi.AllocationResult, err error, used string, ok bool) {
+	return runScenario(ctx, s, channel, false)
+}
+
+// runScenario is runOnChannel with an optional fallback to the default
+// selection when the channel does not support the scenario's features.
+func runScenario(ctx context.Context, s *Scenario, channel string, fallback bool) (results []resourceapi.AllocationResult, err error, used string, ok bool) {
 	if channel == "" {
 		structured.EnableAllocators()
 	} else {
@@ -82,6 +88,9 @@ func runOnChannel(ctx context.Context, s *Scenario, channel string) (results []r
 		s.ResourceSlices, NewCELCache(1, features))
 	if nerr != nil {
 		if strings.Contains(nerr.Error(), "no allocator available") {
+			if fallback && channel != "" {
+				return runScenario(ctx, s, "", false)
+			}
 			return nil, nil, channel, false
 		}
 		return nil, fmt.Errorf("NewAllocator: %w", nerr), channel, true

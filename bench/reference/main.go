@@ -5,6 +5,7 @@
 //
 //	reference check [-v] DIR          compare every DIR/*.json scenario with its `expect`
 //	reference bench [flags] FILE...   time Allocate on workload files, one JSON line each
+//	reference expect FILE...          set `expect` of scenario files from the reference's decision
 //
 // Exit status: 0 on success, 1 when a check fails or a file cannot be run,
 // 2 on usage errors.
@@ -21,7 +22,8 @@ import (
 func usage() {
 	fmt.Fprintf(os.Stderr, `usage:
   reference check [-v] DIR
-  reference bench [-runs N] [-run-target DURATION] [-channel stable|incubating|experimental] FILE...
+  reference expect [-channel C] [-timeout DURATION] FILE...
+  reference bench [-runs N] [-run-target DURATION] [-timeout DURATION] [-channel stable|incubating|experimental] FILE...
 `)
 	os.Exit(2)
 }
@@ -51,7 +53,8 @@ func main() {
 		opt := BenchOptions{}
 		fs.IntVar(&opt.Runs, "runs", 7, "timed runs; the median is reported")
 		fs.DurationVar(&opt.RunTarget, "run-target", 200*time.Millisecond, "minimum duration of one timed run")
-		fs.StringVar(&opt.Channel, "channel", "", "force one reference implementation (default: NewAllocator's choice)")
+		fs.StringVar(&opt.Channel, "channel", "incubating", "preferred reference implementation (stable|incubating|experimental; \"\" = NewAllocator's choice); falls back when it lacks a feature")
+		fs.DurationVar(&opt.Timeout, "timeout", 10*time.Second, "give up on a node after this long (kube-scheduler's Filter timeout)")
 		withResults := fs.Bool("results", true, "include the allocation results in the JSON output")
 		_ = fs.Parse(os.Args[2:])
 		if fs.NArg() == 0 || opt.Runs < 1 {
@@ -70,6 +73,25 @@ func main() {
 				res.Results = nil
 			}
 			_ = enc.Encode(res)
+		}
+		os.Exit(status)
+	case "expect":
+		fs := flag.NewFlagSet("expect", flag.ExitOnError)
+		channel := fs.String("channel", "incubating", "preferred reference implementation, as for bench")
+		timeout := fs.Duration("timeout", time.Minute, "give up on a scenario after this long")
+		_ = fs.Parse(os.Args[2:])
+		if fs.NArg() == 0 {
+			usage()
+		}
+		status := 0
+		for _, path := range fs.Args() {
+			outcome, err := FillExpect(path, *channel, *timeout)
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "%s: %v\n", path, err)
+				status = 1
+				continue
+			}
+			fmt.Printf("%s: %s\n", path, outcome)
 		}
 		os.Exit(status)
 	default:
