@@ -126,9 +126,12 @@ def allocated_claims(cls, results):
     return out
 
 
-def node_slices(items):
-    """Slices of a gen_slices klist, without list wrapper."""
-    return items["items"]
+def node_slices(make):
+    """Slices built by a gen_slices function, without the list wrapper. The
+    resourceVersion counter of gen_slices is reset first so that every file
+    is independent of what was generated before it."""
+    GS._rv[0] = 41000
+    return make()["items"]
 
 
 # ------------------------------------------------------------------ shapes ----
@@ -213,7 +216,7 @@ class H100Mig(Shape):
         return [device_class("gpu.nvidia.com", t % "gpu"), device_class("mig.nvidia.com", t % "mig")]
 
     def slices(self, node, fill):
-        return node_slices(GS.nvidia_node(GS.H100_80GB, node, GS.SW, "split"))
+        return node_slices(lambda: GS.nvidia_node(GS.H100_80GB, node, GS.SW, "split"))
 
     def preallocate(self, slices, fill, rng):
         counters = {}  # counter set -> counter -> remaining
@@ -259,7 +262,7 @@ class Shared(Shape):
         return [device_class(self.alloc_class, "device.driver == 'gpu.example.com'")]
 
     def slices(self, node, fill):
-        items = node_slices(GS.example_node(shared=True))
+        items = node_slices(lambda: GS.example_node(shared=True))
         s = json.dumps(items).replace(GS.EX_NODE, node)
         return json.loads(s)
 
@@ -298,7 +301,7 @@ class MatchAttr(Shape):
         return [device_class("gpu.nvidia.com", t % "gpu")]
 
     def slices(self, node, fill):
-        return node_slices(GS.nvidia_node(self.model, node, GS.SW, "legacy"))
+        return node_slices(lambda: GS.nvidia_node(self.model, node, GS.SW, "legacy"))
 
     def preallocate(self, slices, fill, rng):
         spec = slices[0]["spec"]
