@@ -93,16 +93,30 @@ func newEnv(t *testing.T, variant string) *env {
 	return e
 }
 
-// cleanup force-deletes the pods (no kubelet would ever finish a graceful delete), waits for the claim
-// controller to release their claims, then deletes the namespace and the cluster-scoped objects.
+// cleanup force-deletes the pods (no kubelet would ever finish a graceful delete) and the claims, waits
+// until the claims are gone (the claim controller first releases and deallocates those carrying its
+// finalizer), then deletes the namespace and the cluster-scoped objects. Claims must be gone, not just
+// terminating: schedulers count every allocated claim in the cluster, and scenarios reuse pool and device
+// names.
 func (e *env) cleanup() {
 	ctx := context.Background()
 	zero := int64(0)
 	_ = e.c.CoreV1().Pods(e.ns).DeleteCollection(ctx, metav1.DeleteOptions{GracePeriodSeconds: &zero}, metav1.ListOptions{})
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
+	_ = e.c.ResourceV1().ResourceClaims(e.ns).DeleteCollection(ctx, metav1.DeleteOptions{}, metav1.ListOptions{})
+	deadline := time.Now().Add(60 * time.Second)
+	for {
 		claims, err := e.c.ResourceV1().ResourceClaims(e.ns).List(ctx, metav1.ListOptions{})
-		if err != nil || allReleased(claims.Items) {
+		if err == nil && len(claims.Items) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			left := ""
+			if err == nil {
+				for _, c := range claims.Items {
+					left += fmt.Sprintf(" %s(finalizers=%v reservedFor=%s)", c.Name, c.Finalizers, reservedNames(&c))
+				}
+			}
+			e.t.Errorf("cleanup: claims of namespace %s not gone after 60s:%s %v", e.ns, left, err)
 			break
 		}
 		time.Sleep(200 * time.Millisecond)
@@ -117,15 +131,6 @@ func (e *env) cleanup() {
 	for _, n := range e.classes {
 		_ = e.c.ResourceV1().DeviceClasses().Delete(ctx, n, metav1.DeleteOptions{})
 	}
-}
-
-func allReleased(claims []resourcev1.ResourceClaim) bool {
-	for _, c := range claims {
-		if c.Status.Allocation != nil {
-			return false
-		}
-	}
-	return true
 }
 
 // nodeName is the unique cluster-wide name of this test's node `short`.

@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -44,6 +45,18 @@ type scenario struct {
 		Allocations []resourcev1.AllocationResult `json:"allocations"`
 	} `json:"expect"`
 	raw string
+}
+
+// stockDivergences are scenarios where kube-scheduler v1.37.2 with the in-tree DRA plugin does not reach
+// the scenario's expected outcome (the expectations come from the reference allocator's unit tests at a
+// later commit and in its incubating/experimental channels). Found by this suite; see docs/testing.md.
+var stockDivergences = map[string]struct{ stock, why string }{
+	"consumable-capacity-multi-allocatable-device-allocation-mode-all-in-use-insufficient": {
+		"pending", "All-mode request with capacity on a multi-allocatable device whose capacity an existing allocation used up: the expectation allocates only device-2, the scheduler leaves the pod pending",
+	},
+	"consumable-capacity-with-partitionable-device-multiple-capacity-pools": {
+		"pending", "consumable capacity on partitionable devices across two counter sets: the expectation allocates, the scheduler leaves the pod pending",
+	},
 }
 
 // clusterGates is what the pinned release enables by default, in the scenario format's feature names.
@@ -102,6 +115,7 @@ func loadScenarios(t *testing.T) []*scenario {
 		if err != nil {
 			t.Fatal(err)
 		}
+		data = apiNames(data)
 		s := &scenario{raw: string(data)}
 		if err := json.Unmarshal(data, s); err != nil {
 			t.Fatalf("%s: %v", f, err)
@@ -129,8 +143,12 @@ func TestScenarios(t *testing.T) {
 			}
 		})
 	}
-	// Differential: where both variants ran, allot must agree with the in-tree plugin.
+	// Differential: where both variants ran, allot must agree with the in-tree plugin (except where the
+	// in-tree plugin is recorded as diverging from the expectation; there allot follows the expectation).
 	for name, got := range outcomes[Allot] {
+		if _, diverges := stockDivergences[name]; diverges {
+			continue
+		}
 		if want, ok := outcomes[Stock][name]; ok && want != got {
 			t.Errorf("scenario %s: allot %s, stock scheduler %s", name, got, want)
 		}
@@ -156,9 +174,10 @@ func (e *env) replay(s *scenario) string {
 		}
 		e.classes = append(e.classes, dc.Name)
 	}
+	names := uniqueNames{}
 	for i := range s.ResourceSlices {
 		rs := s.ResourceSlices[i]
-		rs.ObjectMeta = cleanMeta(rs.ObjectMeta, rs.Name)
+		rs.ObjectMeta = cleanMeta(rs.ObjectMeta, names.next(rs.Name))
 		if _, err := e.c.ResourceV1().ResourceSlices().Create(e.ctx, &rs, metav1.CreateOptions{}); err != nil {
 			e.t.Skipf("not expressible: API rejects ResourceSlice %s: %v", rs.Name, err)
 		}
@@ -167,7 +186,7 @@ func (e *env) replay(s *scenario) string {
 	for i := range s.AllocatedClaims {
 		c := s.AllocatedClaims[i]
 		status := c.Status
-		c.ObjectMeta = cleanMeta(c.ObjectMeta, c.Name)
+		c.ObjectMeta = cleanMeta(c.ObjectMeta, names.next(c.Name))
 		c.Status = resourcev1.ResourceClaimStatus{}
 		created, err := e.c.ResourceV1().ResourceClaims(e.ns).Create(e.ctx, &c, metav1.CreateOptions{})
 		if err != nil {
@@ -179,9 +198,11 @@ func (e *env) replay(s *scenario) string {
 		}
 	}
 	var refs []podClaim
+	claimNames := make([]string, len(s.Claims))
 	for i := range s.Claims {
 		c := s.Claims[i]
-		c.ObjectMeta = cleanMeta(c.ObjectMeta, c.Name)
+		c.ObjectMeta = cleanMeta(c.ObjectMeta, names.next(c.Name))
+		claimNames[i] = c.Name
 		if _, err := e.c.ResourceV1().ResourceClaims(e.ns).Create(e.ctx, &c, metav1.CreateOptions{}); err != nil {
 			e.t.Skipf("not expressible: API rejects claim %s: %v", c.Name, err)
 		}
@@ -194,22 +215,57 @@ func (e *env) replay(s *scenario) string {
 	if s.Expect.Outcome == "allocated" {
 		want = "allocated"
 	}
+	if d, ok := stockDivergences[s.Name]; ok && e.variant == Stock {
+		// The in-tree scheduler of the pinned release disagrees with the scenario's expectation. Pin its
+		// actual outcome, so that a change (a fix upstream, or a harness bug) is noticed.
+		if got != d.stock {
+			e.t.Fatalf("scenario %s: stock scheduler now %s (recorded divergence: %s, expectation %s)", s.Name, got, d.stock, want)
+		}
+		e.t.Logf("known divergence of the stock scheduler from the expectation (%s): %s", want, d.why)
+		return got
+	}
 	if got != want {
 		e.t.Fatalf("scenario %s: pod %s, expected %s (outcome %s)%s", s.Name, got, want, s.Expect.Outcome, e.diagnostics())
 	}
 	if got == "allocated" {
 		pod := e.getPod("pod")
-		for i, c := range s.Claims {
-			claim := e.getClaim(c.Name)
+		for i, name := range claimNames {
+			claim := e.getClaim(name)
 			e.checkAllocatedFor(claim, pod, nodeName)
 			if i < len(s.Expect.Allocations) {
 				if a, b := resultSet(claim.Status.Allocation), resultSet(&s.Expect.Allocations[i]); a != b {
-					e.t.Logf("claim %s: devices %s, the reference allocator chose %s (both satisfy the claim)", c.Name, a, b)
+					e.t.Logf("claim %s: devices %s, the reference allocator chose %s (both satisfy the claim)", name, a, b)
 				}
 			}
 		}
 	}
 	return got
+}
+
+// apiNames rewrites names the reference tests use but API validation refuses, consistently across the
+// whole file (objects, expectations): sub-request names must be DNS labels ("subReq-0" -> "subreq-0") and
+// capacity names C identifiers ("capacity-0" -> "capacity0"). Neither name influences which devices fit.
+func apiNames(data []byte) []byte {
+	data = subReqName.ReplaceAll(data, []byte("subreq-$1"))
+	return capacityName.ReplaceAll(data, []byte(`"capacity$1"`))
+}
+
+var (
+	subReqName   = regexp.MustCompile(`subReq-(\d+)`)
+	capacityName = regexp.MustCompile(`"capacity-(\d+)"`)
+)
+
+// uniqueNames renames repeats ("slice-1", "slice-1" -> "slice-1", "slice-1-dup1"): the reference tests
+// reuse object names that a cluster keeps apart only by name; nothing in allocation depends on them.
+type uniqueNames map[string]int
+
+func (u uniqueNames) next(name string) string {
+	n := u[name]
+	u[name] = n + 1
+	if n == 0 {
+		return name
+	}
+	return fmt.Sprintf("%s-dup%d", name, n)
 }
 
 func usesAdminAccess(s *scenario) bool { return strings.Contains(s.raw, `"adminAccess": true`) }
