@@ -9,7 +9,7 @@
 #    kube-scheduler, kube-controller-manager from the pinned k8s.io/kubernetes) once per content hash of
 #    go.mod, go.sum and cmd/cluster into $E2E_CACHE_DIR (default ~/.cache/allot-e2e), at low priority.
 #    Go's module and build caches are the default GOMODCACHE/GOCACHE, so reruns only relink the tests.
-# 2. Runs `go test -v` on ./journeys: one control plane for the whole package; the allot variants skip
+# 2. Runs `go test -v` on ./harness (unit tests) and ./journeys: one control plane for the whole package; the allot variants skip
 #    (with the reason) when ALLOT_BINARY is missing or `ALLOT_BINARY serve --help` fails.
 # Exit status: 0 when the build and every test passed, 1 otherwise. Output has the usual `--- PASS` /
 # `--- FAIL` lines of `go test -v`.
@@ -64,8 +64,8 @@ export ALLOT_BIN=$allot_bin
 export ALLOT_REPO_ROOT=$root
 
 # Compile the test binary at low priority too, then run it (-count=1: never reuse cached results).
-echo "e2e: go test ./journeys (allot: ${allot_bin:-none})"
-nice -n 10 go test -count=1 -v -timeout "${E2E_TIMEOUT:-45m}" ./journeys/ "$@"
+echo "e2e: go test ./harness ./journeys (allot: ${allot_bin:-none})"
+nice -n 10 go test -count=1 -v -timeout "${E2E_TIMEOUT:-45m}" ./harness/ ./journeys/ "$@"
 rc=$?
 echo "e2e: finished in $(( $(date +%s) - start ))s (exit $rc)"
 [ "$rc" -eq 0 ] && exit 0 || exit 1

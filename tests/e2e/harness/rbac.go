@@ -181,8 +181,10 @@ func bindingIdentity(objs []*unstructured.Unstructured) (Identity, error) {
 	return Identity{}, nil
 }
 
-// Apply creates every object (an existing one is left as it is).
+// Apply creates every object (an existing one is left as it is), and the namespaces of namespaced objects
+// when the manifests do not create them.
 func (m *RBACManifests) Apply(ctx context.Context, dyn dynamic.Interface) error {
+	nsGVR := rbacKinds["Namespace"].gvr
 	for _, o := range m.Objects {
 		k := rbacKinds[o.GetKind()]
 		var ri dynamic.ResourceInterface = dyn.Resource(k.gvr)
@@ -190,6 +192,12 @@ func (m *RBACManifests) Apply(ctx context.Context, dyn dynamic.Interface) error 
 			ns := o.GetNamespace()
 			if ns == "" {
 				ns = "default"
+			}
+			nsObj := &unstructured.Unstructured{Object: map[string]interface{}{
+				"apiVersion": "v1", "kind": "Namespace", "metadata": map[string]interface{}{"name": ns},
+			}}
+			if _, err := dyn.Resource(nsGVR).Create(ctx, nsObj, metav1.CreateOptions{}); err != nil && !strings.Contains(err.Error(), "already exists") {
+				return fmt.Errorf("create namespace %s: %w", ns, err)
 			}
 			ri = dyn.Resource(k.gvr).Namespace(ns)
 		}

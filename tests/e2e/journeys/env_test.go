@@ -54,7 +54,19 @@ type env struct {
 // variants runs fn as subtests "stock" and "allot".
 func variants(t *testing.T, fn func(e *env)) {
 	for _, v := range []string{Stock, Allot} {
-		t.Run(v, func(t *testing.T) { fn(newEnv(t, v)) })
+		t.Run(v, func(t *testing.T) {
+			skipIfNoAllot(t, v)
+			fn(newEnv(t, v))
+		})
+	}
+}
+
+// skipIfNoAllot skips an allot variant, with the reason, when allot is not available at all (missing
+// binary or no `serve` command). An allot that exists but fails to start is a failure, not a skip.
+func skipIfNoAllot(t *testing.T, variant string) {
+	t.Helper()
+	if variant == Allot && !allotReady && allotReason != "" {
+		t.Skipf("allot variant skipped: %s", allotReason)
 	}
 }
 
@@ -67,10 +79,8 @@ func newEnv(t *testing.T, variant string) *env {
 	}
 	e := &env{t: t, ctx: context.Background(), c: cl.Client, variant: variant, scheduler: harness.StockScheduler}
 	if variant == Allot {
+		skipIfNoAllot(t, variant)
 		if !allotReady {
-			if allotReason != "" {
-				t.Skipf("allot variant skipped: %s", allotReason)
-			}
 			t.Fatalf("allot serve exists but did not start; see %s/allot.log", cl.Dir)
 		}
 		if err := cl.StartAllot(); err != nil { // restarts it if an earlier test left it stopped

@@ -11,6 +11,7 @@ import (
 
 // allotOnly runs fn as the single subtest "allot" (the fault concerns allot itself).
 func allotOnly(t *testing.T, fn func(e *env)) {
+	skipIfNoAllot(t, Allot)
 	t.Run(Allot, func(t *testing.T) { fn(newEnv(t, Allot)) })
 }
 

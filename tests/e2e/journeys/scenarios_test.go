@@ -132,6 +132,7 @@ func TestScenarios(t *testing.T) {
 	outcomes := map[string]map[string]string{Stock: {}, Allot: {}}
 	for _, v := range []string{Stock, Allot} {
 		t.Run(v, func(t *testing.T) {
+			skipIfNoAllot(t, v)
 			for _, s := range scenarios {
 				t.Run(s.Name, func(t *testing.T) {
 					if why := s.expressible(); why != "" {
