@@ -1,0 +1,44 @@
+#include "core/alloc/allocator.h"
+
+#include <cstdio>
+#include <random>
+
+#include "core/alloc/search.h"
+#include "core/cel/selector.h"
+
+namespace allot::alloc {
+
+StatusOr<std::optional<AllocationResults>> Allocate(const index::Snapshot& snapshot,
+                                                    const index::AllocatedState& allocated,
+                                                    const model::Node& node,
+                                                    const std::vector<const api::ResourceClaim*>& claims,
+                                                    const Features& features, const Options& options) {
+  std::unique_ptr<cel::CompileCache> local;
+  cel::CompileCache* cache = options.cel_cache;
+  if (cache == nullptr) {
+    local = std::make_unique<cel::CompileCache>(64);
+    cache = local.get();
+  }
+  internal::Search search(snapshot, allocated, node, claims, features, options, cache);
+  return search.Run();
+}
+
+bool IsNodeFailure(const Status& status) {
+  return status.code() == StatusCode::kFailedPrecondition &&
+         status.message().find("invalid resource pools were encountered") != std::string_view::npos;
+}
+
+std::string NewUuidV4() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  uint64_t hi = rng();
+  uint64_t lo = rng();
+  hi = (hi & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;  // version 4
+  lo = (lo & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;  // variant 10
+  char buf[37];
+  std::snprintf(buf, sizeof(buf), "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(hi >> 32),
+                static_cast<unsigned>((hi >> 16) & 0xffff), static_cast<unsigned>(hi & 0xffff),
+                static_cast<unsigned>(lo >> 48), static_cast<unsigned long long>(lo & 0xffffffffffffULL));
+  return buf;
+}
+
+}  // namespace allot::alloc

@@ -1,0 +1,163 @@
+#include "core/alloc/conformance.h"
+
+#include <algorithm>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <utility>
+#include <vector>
+
+#include "api/codec.h"
+#include "core/common/status_macros.h"
+#include "core/index/allocated_state.h"
+#include "core/index/snapshot.h"
+#include "core/model/convert.h"
+
+namespace allot::alloc {
+namespace {
+
+constexpr char kSharePlaceholder[] = "aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa";
+
+void SortArray(nlohmann::json& a) {
+  if (!a.is_array()) return;
+  std::sort(a.begin(), a.end(), [](const nlohmann::json& x, const nlohmann::json& y) { return x.dump() < y.dump(); });
+}
+
+nlohmann::json Normalize(const api::AllocationResult& r, bool ordered) {
+  nlohmann::json j = api::WriteJson(r);
+  if (j.contains("devices") && j["devices"].contains("results")) {
+    for (auto& res : j["devices"]["results"]) {
+      if (res.contains("shareID")) res["shareID"] = kSharePlaceholder;
+    }
+    if (!ordered) SortArray(j["devices"]["results"]);
+  }
+  if (j.contains("nodeSelector") && j["nodeSelector"].contains("nodeSelectorTerms")) {
+    for (auto& term : j["nodeSelector"]["nodeSelectorTerms"]) {
+      for (const char* key : {"matchExpressions", "matchFields"}) {
+        if (!term.contains(key)) continue;
+        for (auto& req : term[key]) {
+          if (req.contains("values")) SortArray(req["values"]);
+        }
+        SortArray(term[key]);
+      }
+    }
+    SortArray(j["nodeSelector"]["nodeSelectorTerms"]);
+  }
+  return j;
+}
+
+std::string Describe(const StatusOr<std::optional<AllocationResults>>& r) {
+  if (!r.ok()) return "error: " + std::string(r.status().message());
+  if (!r->has_value()) return "unsatisfiable";
+  nlohmann::json arr = nlohmann::json::array();
+  for (const auto& a : **r) arr.push_back(api::WriteJson(a));
+  return "allocated: " + arr.dump();
+}
+
+ScenarioCheck Compare(const api::Scenario& sc, bool ordered, const StatusOr<std::optional<AllocationResults>>& got) {
+  ScenarioCheck out;
+  const std::string& want = sc.expect.outcome;
+  std::ostringstream diff;
+  if (want == api::kOutcomeError) {
+    if (got.ok()) {
+      diff << "want error containing \"" << sc.expect.error_contains << "\", got " << Describe(got);
+    } else if (got.status().message().find(sc.expect.error_contains) == std::string_view::npos) {
+      diff << "want error containing \"" << sc.expect.error_contains << "\", got error \"" << got.status().message()
+           << "\"";
+    }
+  } else if (want == api::kOutcomeUnsatisfiable) {
+    if (!got.ok() || got->has_value()) diff << "want unsatisfiable, got " << Describe(got);
+  } else {
+    if (!got.ok() || !got->has_value()) {
+      diff << "want allocated, got " << Describe(got);
+    } else {
+      const AllocationResults& results = **got;
+      if (results.size() != sc.expect.allocations.size()) {
+        diff << "want " << sc.expect.allocations.size() << " allocations, got " << results.size();
+      } else {
+        for (size_t i = 0; i < results.size(); ++i) {
+          for (const auto& r : results[i].devices.results) {
+            if (r.share_id && !IsUuidV4(*r.share_id)) {
+              diff << "claim #" << i << ": shareID \"" << *r.share_id << "\" is not a UUID v4; ";
+            }
+          }
+          nlohmann::json a = Normalize(results[i], ordered);
+          nlohmann::json e = Normalize(sc.expect.allocations[i], ordered);
+          if (a != e) diff << "claim #" << i << ": want " << e.dump() << ", got " << a.dump() << "; ";
+        }
+      }
+    }
+  }
+  out.diff = diff.str();
+  out.passed = out.diff.empty();
+  return out;
+}
+
+}  // namespace
+
+bool IsUuidV4(const std::string& s) {
+  if (s.size() != 36) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (c != '-') return false;
+    } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+      return false;
+    }
+  }
+  return s[14] == '4' && (s[19] == '8' || s[19] == '9' || s[19] == 'a' || s[19] == 'b');
+}
+
+StatusOr<ScenarioCheck> CheckScenario(const api::Scenario& sc, bool ordered, ScenarioMode mode, NodeFanout* fanout) {
+  ALLOT_ASSIGN_OR_RETURN(Features features, Features::FromNames(sc.features));
+  std::vector<std::shared_ptr<const model::Slice>> slices;
+  for (const auto& s : sc.resource_slices) {
+    ALLOT_ASSIGN_OR_RETURN(std::shared_ptr<const model::Slice> m, model::ToModel(s));
+    slices.push_back(std::move(m));
+  }
+  std::vector<std::shared_ptr<const model::DeviceClass>> classes;
+  for (const auto& c : sc.device_classes) classes.push_back(model::ToModel(c));
+  std::shared_ptr<const index::Snapshot> snapshot = index::Snapshot::Build(std::move(slices), std::move(classes));
+  index::AllocatedStateBuilder builder(*snapshot);
+  for (const auto& c : sc.allocated_claims) ALLOT_RETURN_IF_ERROR(builder.AddClaim(c, features.consumable_capacity));
+  const index::AllocatedState state = std::move(builder).Build();
+  model::Node node{sc.node.name, sc.node.labels};
+  std::vector<const api::ResourceClaim*> claims;
+  for (const auto& c : sc.claims) claims.push_back(&c);
+
+  if (mode == ScenarioMode::kSequential || fanout == nullptr) {
+    return Compare(sc, ordered, Allocate(*snapshot, state, node, claims, features));
+  }
+  std::vector<model::Node> nodes(4, node);
+  FanoutOptions opts;
+  std::vector<NodeVerdict> verdicts = fanout->Run(*snapshot, state, nodes, claims, features, opts);
+  for (size_t i = 0; i < verdicts.size(); ++i) {
+    NodeVerdict& v = verdicts[i];
+    StatusOr<std::optional<AllocationResults>> got =
+        v.kind == NodeVerdict::Kind::kFits
+            ? StatusOr<std::optional<AllocationResults>>(std::move(v.results))
+            : (v.kind == NodeVerdict::Kind::kDoesNotFit ? StatusOr<std::optional<AllocationResults>>(std::nullopt)
+                                                        : StatusOr<std::optional<AllocationResults>>(v.status));
+    ScenarioCheck check = Compare(sc, ordered, got);
+    if (!check.passed) {
+      check.diff = "fan-out node #" + std::to_string(i) + ": " + check.diff;
+      return check;
+    }
+  }
+  return ScenarioCheck{true, ""};
+}
+
+StatusOr<std::set<std::string>> LoadOrderedCases(const std::string& index_md_path) {
+  std::ifstream in(index_md_path);
+  if (!in) return NotFoundError("cannot read " + index_md_path);
+  std::set<std::string> out;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("| `", 0) != 0 || line.find("**ordered.**") == std::string::npos) continue;
+    const size_t end = line.find('`', 3);
+    if (end != std::string::npos) out.insert(line.substr(3, end - 3));
+  }
+  return out;
+}
+
+}  // namespace allot::alloc

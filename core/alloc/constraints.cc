@@ -1,0 +1,178 @@
+#include "core/alloc/constraints.h"
+
+#include <algorithm>
+#include <iterator>
+#include <map>
+#include <optional>
+#include <utility>
+#include <variant>
+
+namespace allot::alloc {
+namespace {
+
+bool Applies(const std::vector<std::string>& names, const std::string& request, const std::string& subrequest) {
+  if (names.empty()) return true;
+  for (const auto& n : names) {
+    if (n == request) return true;
+    if (!subrequest.empty() && n.size() == request.size() + 1 + subrequest.size() && n.compare(0, request.size(), request) == 0 &&
+        n[request.size()] == '/' && n.compare(request.size() + 1, std::string::npos, subrequest) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool IsList(const cel::AttributeValue& v) { return v.index() >= 4; }
+
+// Scalar equality: same alternative, same value (versions compare as strings).
+bool ScalarEqual(const cel::AttributeValue& a, const cel::AttributeValue& b) {
+  if (a.index() != b.index()) return false;
+  switch (a.index()) {
+    case 0:
+      return std::get<0>(a) == std::get<0>(b);
+    case 1:
+      return std::get<1>(a) == std::get<1>(b);
+    case 2:
+      return std::get<2>(a) == std::get<2>(b);
+    case 3:
+      return std::get<3>(a).text == std::get<3>(b).text;
+    default:
+      return false;
+  }
+}
+
+// Set form for list mode: element kind (0 int, 1 bool, 2 string, 3 version) + canonical strings.
+struct ValueSet {
+  int kind = -1;
+  std::vector<std::string> elems;  // sorted, unique
+};
+
+ValueSet ToSet(const cel::AttributeValue& v) {
+  ValueSet s;
+  auto add = [&](std::string e) { s.elems.push_back(std::move(e)); };
+  switch (v.index()) {
+    case 0: s.kind = 0; add(std::to_string(std::get<0>(v))); break;
+    case 1: s.kind = 1; add(std::get<1>(v) ? "true" : "false"); break;
+    case 2: s.kind = 2; add(std::get<2>(v)); break;
+    case 3: s.kind = 3; add(std::get<3>(v).text); break;
+    case 4: s.kind = 0; for (int64_t x : std::get<4>(v)) add(std::to_string(x)); break;
+    case 5: s.kind = 1; for (bool x : std::get<5>(v)) add(x ? "true" : "false"); break;
+    case 6: s.kind = 2; for (const auto& x : std::get<6>(v)) add(x); break;
+    case 7: s.kind = 3; for (const auto& x : std::get<7>(v)) add(x.text); break;
+    default: break;
+  }
+  std::sort(s.elems.begin(), s.elems.end());
+  s.elems.erase(std::unique(s.elems.begin(), s.elems.end()), s.elems.end());
+  return s;
+}
+
+ValueSet Intersect(const ValueSet& a, const ValueSet& b) {
+  ValueSet out;
+  out.kind = a.kind;
+  std::set_intersection(a.elems.begin(), a.elems.end(), b.elems.begin(), b.elems.end(),
+                        std::back_inserter(out.elems));
+  return out;
+}
+
+class MatchAttribute final : public Constraint {
+ public:
+  MatchAttribute(std::vector<std::string> requests, std::string attribute, bool list_mode)
+      : requests_(std::move(requests)), attribute_(std::move(attribute)), list_mode_(list_mode) {}
+
+  bool Add(const std::string& request, const std::string& subrequest, const model::Device& device,
+           const std::string& driver) override {
+    if (!Applies(requests_, request, subrequest)) return true;
+    const model::Attribute* attr = device.FindAttribute(attribute_, driver);
+    if (attr == nullptr || !attr->value) return false;
+    if (list_mode_) {
+      ValueSet set = ToSet(*attr->value);
+      if (num_devices_ == 0) {
+        intersection_ = std::move(set);
+        num_devices_ = 1;
+        return true;
+      }
+      if (set.kind != intersection_.kind) return false;
+      ValueSet narrowed = Intersect(intersection_, set);
+      if (narrowed.elems.empty()) return false;
+      intersection_ = std::move(narrowed);
+      ++num_devices_;
+      return true;
+    }
+    if (IsList(*attr->value)) return false;
+    if (num_devices_ == 0) {
+      value_ = *attr->value;
+      num_devices_ = 1;
+      return true;
+    }
+    if (!ScalarEqual(*value_, *attr->value)) return false;
+    ++num_devices_;
+    return true;
+  }
+
+  void Remove(const std::string& request, const std::string& subrequest) override {
+    if (!Applies(requests_, request, subrequest)) return;
+    --num_devices_;
+  }
+
+ private:
+  std::vector<std::string> requests_;
+  std::string attribute_;
+  bool list_mode_;
+  int num_devices_ = 0;
+  std::optional<cel::AttributeValue> value_;
+  ValueSet intersection_;
+};
+
+class DistinctAttribute final : public Constraint {
+ public:
+  DistinctAttribute(std::vector<std::string> requests, std::string attribute, bool list_mode)
+      : requests_(std::move(requests)), attribute_(std::move(attribute)), list_mode_(list_mode) {}
+
+  bool Add(const std::string& request, const std::string& subrequest, const model::Device& device,
+           const std::string& driver) override {
+    if (!Applies(requests_, request, subrequest)) return true;
+    const model::Attribute* attr = device.FindAttribute(attribute_, driver);
+    if (attr == nullptr || !attr->value) return false;
+    if (list_mode_) {
+      ValueSet set = ToSet(*attr->value);
+      for (const auto& [name, stored] : sets_) {
+        if (stored.kind == set.kind && !Intersect(stored, set).elems.empty()) return false;
+      }
+      sets_[request] = std::move(set);
+      return true;
+    }
+    if (IsList(*attr->value)) return false;
+    for (const auto& [name, stored] : values_) {
+      if (ScalarEqual(stored, *attr->value)) return false;
+    }
+    values_.insert_or_assign(request, *attr->value);
+    return true;
+  }
+
+  void Remove(const std::string& request, const std::string& subrequest) override {
+    if (!Applies(requests_, request, subrequest)) return;
+    values_.erase(request);
+    sets_.erase(request);
+  }
+
+ private:
+  std::vector<std::string> requests_;
+  std::string attribute_;
+  bool list_mode_;
+  std::map<std::string, cel::AttributeValue> values_;
+  std::map<std::string, ValueSet> sets_;
+};
+
+}  // namespace
+
+std::unique_ptr<Constraint> MakeMatchAttribute(std::vector<std::string> requests, std::string attribute,
+                                               bool list_mode) {
+  return std::make_unique<MatchAttribute>(std::move(requests), std::move(attribute), list_mode);
+}
+
+std::unique_ptr<Constraint> MakeDistinctAttribute(std::vector<std::string> requests, std::string attribute,
+                                                  bool list_mode) {
+  return std::make_unique<DistinctAttribute>(std::move(requests), std::move(attribute), list_mode);
+}
+
+}  // namespace allot::alloc

@@ -1,0 +1,118 @@
+#include "core/alloc/node_fanout.h"
+
+#include <algorithm>
+#include <atomic>
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <condition_variable>
+#include <mutex>
+#include <utility>
+
+#include "core/cel/selector.h"
+
+namespace allot::alloc {
+namespace {
+
+NodeVerdict Evaluate(const index::Snapshot& snapshot, const index::AllocatedState& allocated, const model::Node& node,
+                     const std::vector<const api::ResourceClaim*>& claims, const Features& features,
+                     const FanoutOptions& options) {
+  Options o = options.allocate;
+  AllocateStats stats;
+  o.stats = &stats;
+  o.max_steps = options.steps_per_node;
+  NodeVerdict v;
+  StatusOr<std::optional<AllocationResults>> r = Allocate(snapshot, allocated, node, claims, features, o);
+  v.steps = stats.steps;
+  if (!r.ok()) {
+    v.kind = IsNodeFailure(r.status()) ? NodeVerdict::Kind::kNodeFailure : NodeVerdict::Kind::kError;
+    v.status = r.status();
+  } else if (r->has_value()) {
+    v.kind = NodeVerdict::Kind::kFits;
+    v.results = std::move(**r);
+  } else {
+    v.kind = NodeVerdict::Kind::kDoesNotFit;
+  }
+  return v;
+}
+
+}  // namespace
+
+NodeFanout::NodeFanout(size_t threads)
+    : threads_(threads == 0 ? 1 : threads), pool_(std::make_unique<boost::asio::thread_pool>(threads_)) {}
+
+NodeFanout::~NodeFanout() {
+  pool_->join();
+}
+
+std::vector<NodeVerdict> NodeFanout::RunSequential(const index::Snapshot& snapshot,
+                                                   const index::AllocatedState& allocated,
+                                                   const std::vector<model::Node>& nodes,
+                                                   const std::vector<const api::ResourceClaim*>& claims,
+                                                   const Features& features, const FanoutOptions& options) {
+  std::vector<NodeVerdict> out(nodes.size());
+  size_t feasible = 0;
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    if (options.max_feasible != 0 && feasible >= options.max_feasible) break;
+    out[i] = Evaluate(snapshot, allocated, nodes[i], claims, features, options);
+    if (out[i].kind == NodeVerdict::Kind::kFits) ++feasible;
+  }
+  return out;
+}
+
+std::vector<NodeVerdict> NodeFanout::Run(const index::Snapshot& snapshot, const index::AllocatedState& allocated,
+                                         const std::vector<model::Node>& nodes,
+                                         const std::vector<const api::ResourceClaim*>& claims,
+                                         const Features& features, const FanoutOptions& options) {
+  const size_t n = nodes.size();
+  std::vector<NodeVerdict> out(n);
+  if (n == 0) return out;
+
+  // Shared by the worker tasks of this call.
+  struct State {
+    std::atomic<size_t> next{0};
+    std::atomic<size_t> cutoff;  // nodes with index > cutoff are not needed
+    std::mutex mu;
+    std::condition_variable cv;
+    std::vector<char> done;
+    size_t watermark = 0;  // all indices < watermark are done
+    size_t feasible_prefix = 0;
+    size_t running = 0;
+  } st;
+  st.cutoff.store(n, std::memory_order_relaxed);
+  st.done.assign(n, 0);
+
+  const size_t workers = std::min(threads_, n);
+  st.running = workers;
+  auto work = [&] {
+    for (;;) {
+      const size_t i = st.next.fetch_add(1, std::memory_order_relaxed);
+      if (i >= n || i > st.cutoff.load(std::memory_order_acquire)) break;
+      NodeVerdict v = Evaluate(snapshot, allocated, nodes[i], claims, features, options);
+      std::lock_guard<std::mutex> lock(st.mu);
+      out[i] = std::move(v);
+      st.done[i] = 1;
+      if (options.max_feasible != 0) {
+        while (st.watermark < n && st.done[st.watermark]) {
+          if (out[st.watermark].kind == NodeVerdict::Kind::kFits) {
+            ++st.feasible_prefix;
+            if (st.feasible_prefix == options.max_feasible) st.cutoff.store(st.watermark, std::memory_order_release);
+          }
+          ++st.watermark;
+        }
+      }
+    }
+    std::lock_guard<std::mutex> lock(st.mu);
+    if (--st.running == 0) st.cv.notify_all();
+  };
+  for (size_t w = 0; w < workers; ++w) boost::asio::post(*pool_, work);
+  {
+    std::unique_lock<std::mutex> lock(st.mu);
+    st.cv.wait(lock, [&] { return st.running == 0; });
+  }
+  // Determinism: report exactly what a sequential scan stopping at the cutoff reports.
+  const size_t cutoff = st.cutoff.load();
+  for (size_t i = cutoff + 1; i < n; ++i) out[i] = NodeVerdict{};
+  return out;
+}
+
+}  // namespace allot::alloc

@@ -1,0 +1,77 @@
+// NodeFanout: evaluates Allocate() for many candidate nodes in parallel on a bounded
+// boost::asio::thread_pool, with the same answers as evaluating them one by one in order.
+//
+//   alloc::NodeFanout fanout(/*threads=*/2);
+//   alloc::FanoutOptions opts;  opts.max_feasible = 3;  opts.steps_per_node = 1'000'000;
+//   std::vector<alloc::NodeVerdict> v = fanout.Run(snapshot, state, nodes, claims, features, opts);
+//
+// Verdicts are index-aligned with `nodes`. Early stop ("enough feasible nodes"): with
+// max_feasible = K > 0, only nodes up to and including the K-th feasible node *in input order*
+// are reported; later ones are kSkipped — exactly what a sequential scan that stops after K
+// feasible nodes reports, independent of thread timing. Each node gets its own search budget
+// (steps_per_node); exhausting it yields kError with kResourceExhausted.
+//
+// Thread safety: Run() may be called concurrently from several threads (it shares the pool);
+// it must not be called from a task running on this fan-out's own pool.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/alloc/allocator.h"
+
+namespace boost::asio {
+class thread_pool;
+}
+
+namespace allot::alloc {
+
+struct NodeVerdict {
+  enum class Kind {
+    kFits,         // results holds one AllocationResult per claim
+    kDoesNotFit,   // the reference's (nil, nil)
+    kNodeFailure,  // invalid pools on this node (status says why); unschedulable
+    kError,        // fatal input error, budget exhausted, deadline or cancellation (status)
+    kSkipped,      // not evaluated: enough feasible nodes earlier in the list
+  };
+  Kind kind = Kind::kSkipped;
+  std::optional<AllocationResults> results;
+  Status status;
+  uint64_t steps = 0;
+};
+
+struct FanoutOptions {
+  size_t max_feasible = 0;      // 0 = evaluate every node
+  uint64_t steps_per_node = 0;  // 0 = unlimited
+  Options allocate;             // passed to every Allocate call (stats/max_steps are per node)
+};
+
+class NodeFanout {
+ public:
+  explicit NodeFanout(size_t threads);
+  ~NodeFanout();
+  NodeFanout(const NodeFanout&) = delete;
+  NodeFanout& operator=(const NodeFanout&) = delete;
+
+  std::vector<NodeVerdict> Run(const index::Snapshot& snapshot, const index::AllocatedState& allocated,
+                               const std::vector<model::Node>& nodes,
+                               const std::vector<const api::ResourceClaim*>& claims, const Features& features,
+                               const FanoutOptions& options);
+
+  // The same contract, evaluated on the calling thread (reference for tests).
+  static std::vector<NodeVerdict> RunSequential(const index::Snapshot& snapshot,
+                                                const index::AllocatedState& allocated,
+                                                const std::vector<model::Node>& nodes,
+                                                const std::vector<const api::ResourceClaim*>& claims,
+                                                const Features& features, const FanoutOptions& options);
+
+ private:
+  size_t threads_;
+  std::unique_ptr<boost::asio::thread_pool> pool_;
+};
+
+}  // namespace allot::alloc

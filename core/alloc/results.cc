@@ -1,0 +1,153 @@
+// Search::BuildResults: device results, config and node selector per claim (§8.12), following
+// the reference tests at master for config (each claim config at most once; `requests`
+// cleared when an entry covers every request of the claim).
+#include <algorithm>
+#include <set>
+
+#include "core/alloc/search.h"
+#include "core/model/convert.h"
+
+namespace allot::alloc::internal {
+namespace {
+
+// Does a config/constraint reference list name this request (by base name or "req/selected")?
+bool Names(const std::vector<std::string>& refs, const RequestSlot& slot) {
+  const RequestData& rd = slot.data[static_cast<size_t>(slot.selected)];
+  for (const auto& ref : refs) {
+    if (ref == slot.name) return true;
+    if (slot.has_subrequests && ref == rd.name) return true;
+  }
+  return false;
+}
+
+bool CoversAll(const std::vector<std::string>& refs, const std::vector<RequestSlot>& slots) {
+  return std::all_of(slots.begin(), slots.end(), [&](const RequestSlot& s) { return Names(refs, s); });
+}
+
+void MergeRequirements(std::vector<model::NodeSelectorRequirement>& into,
+                       const std::vector<model::NodeSelectorRequirement>& from) {
+  for (const auto& r : from) {
+    bool dup = std::any_of(into.begin(), into.end(), [&](const model::NodeSelectorRequirement& x) { return x.SameAs(r); });
+    if (!dup) into.push_back(r);
+  }
+}
+
+}  // namespace
+
+StatusOr<api::AllocationResult> Search::BuildClaimResult(uint32_t claim) {
+  const ClaimData& cd = claim_data_[claim];
+  api::AllocationResult out;
+  // Device results, in the order chosen.
+  for (const Chosen& ch : results_[claim]) {
+    const index::Candidate& c = pools_.candidates[ch.candidate];
+    api::DeviceRequestAllocationResult r;
+    r.request = ch.request->name;
+    r.driver = c.slice->driver;
+    r.pool = c.slice->pool;
+    r.device = c.device->name;
+    if (ch.request->admin_access) r.admin_access = true;
+    r.tolerations = *ch.request->tolerations;
+    if (features_.device_binding_and_status) {
+      r.binding_conditions = c.device->binding_conditions;
+      r.binding_failure_conditions = c.device->binding_failure_conditions;
+    }
+    if (ch.multi) {
+      r.share_id = ch.share_id;
+      for (const auto& [name, q] : ch.consumed) r.consumed_capacity[name] = model::ToApi(q);
+    }
+    out.devices.results.push_back(std::move(r));
+  }
+
+  // Class config: once per class, in order of first use, naming the requests that use it.
+  struct ClassConfig {
+    const model::DeviceClass* klass;
+    std::vector<std::string> requests;
+  };
+  std::vector<ClassConfig> class_configs;
+  for (const RequestSlot& slot : cd.requests) {
+    const RequestData& rd = slot.data[static_cast<size_t>(slot.selected)];
+    auto it = std::find_if(class_configs.begin(), class_configs.end(),
+                           [&](const ClassConfig& cc) { return cc.klass == rd.device_class; });
+    if (it == class_configs.end()) {
+      class_configs.push_back(ClassConfig{rd.device_class, {rd.name}});
+    } else {
+      it->requests.push_back(rd.name);
+    }
+  }
+  for (const ClassConfig& cc : class_configs) {
+    const bool all = cc.requests.size() == cd.requests.size();
+    for (const auto& cfg : cc.klass->source.spec.config) {
+      api::DeviceAllocationConfiguration entry;
+      entry.source = "FromClass";
+      if (!all) entry.requests = cc.requests;
+      entry.opaque = cfg.opaque;
+      out.devices.config.push_back(std::move(entry));
+    }
+  }
+  // Claim config: entries for all requests, or naming at least one allocated (sub)request.
+  for (const auto& cfg : cd.claim->spec.devices.config) {
+    bool keep = cfg.requests.empty() ||
+                std::any_of(cd.requests.begin(), cd.requests.end(),
+                            [&](const RequestSlot& s) { return Names(cfg.requests, s); });
+    if (!keep) continue;
+    api::DeviceAllocationConfiguration entry;
+    entry.source = "FromClaim";
+    if (!cfg.requests.empty() && !CoversAll(cfg.requests, cd.requests)) entry.requests = cfg.requests;
+    entry.opaque = cfg.opaque;
+    out.devices.config.push_back(std::move(entry));
+  }
+
+  // Node selector.
+  model::NodeSelectorTerm term;
+  bool pinned = false;
+  for (const Chosen& ch : results_[claim]) {
+    const index::Candidate& c = pools_.candidates[ch.candidate];
+    const model::NodeSelection& sel =
+        c.slice->per_device_node_selection ? c.device->node_selection : c.slice->node_selection;
+    const bool binds = features_.device_binding_and_status && c.device->binds_to_node;
+    if ((sel.node_name && !sel.node_name->empty()) || binds) {
+      pinned = true;
+      break;
+    }
+    if (sel.node_selector) {
+      const auto& terms = sel.node_selector->terms;
+      if (terms.size() > 1) {
+        return InvalidArgumentError("claim " + cd.display + ": device " + c.slice->driver + "/" + c.slice->pool + "/" +
+                                    c.device->name + ": node selectors with more than one term are not supported");
+      }
+      if (terms.size() == 1) {
+        MergeRequirements(term.match_fields, terms[0].match_fields);
+        MergeRequirements(term.match_expressions, terms[0].match_expressions);
+      }
+    }
+  }
+  if (pinned) {
+    api::NodeSelector ns;
+    api::NodeSelectorTerm t;
+    api::NodeSelectorRequirement req;
+    req.key = "metadata.name";
+    req.operator_ = "In";
+    req.values = {node_.name};
+    t.match_fields.push_back(std::move(req));
+    ns.node_selector_terms.push_back(std::move(t));
+    out.node_selector = std::move(ns);
+  } else if (!term.empty()) {
+    model::NodeSelector ns;
+    ns.terms.push_back(std::move(term));
+    out.node_selector = model::ToApi(ns);
+  }
+  return out;
+}
+
+StatusOr<AllocationResults> Search::BuildResults() {
+  AllocationResults out;
+  out.reserve(claim_data_.size());
+  for (uint32_t i = 0; i < claim_data_.size(); ++i) {
+    StatusOr<api::AllocationResult> r = BuildClaimResult(i);
+    if (!r.ok()) return r.status();
+    out.push_back(std::move(r).value());
+  }
+  return out;
+}
+
+}  // namespace allot::alloc::internal

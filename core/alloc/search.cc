@@ -1,0 +1,369 @@
+// Search::AllocateOne / AllocateDevice: the depth-first search of dra-semantics.md §8.4.
+#include "core/alloc/search.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "core/alloc/capacity.h"
+#include "core/common/status_macros.h"
+
+namespace allot::alloc::internal {
+namespace {
+
+constexpr int64_t kMaxResults = 32;
+
+bool Tolerates(const api::DeviceToleration& t, const model::Taint& taint) {
+  if (!t.effect.empty() && t.effect != taint.effect) return false;
+  if (!t.key.empty() && t.key != taint.key) return false;
+  if (t.operator_ == "Exists") return true;
+  if (t.operator_.empty() || t.operator_ == "Equal") return t.value == taint.value;
+  return false;
+}
+
+}  // namespace
+
+DeviceTentative::DeviceTentative(DeviceTentative&& other) noexcept
+    : search_(other.search_),
+      claim(other.claim),
+      request(other.request),
+      candidate(other.candidate),
+      constraints_added(other.constraints_added),
+      marked(other.marked),
+      counters(std::move(other.counters)),
+      capacity_added(other.capacity_added),
+      result_added(other.result_added),
+      multi(other.multi),
+      consumed_(std::move(other.consumed_)) {
+  other.search_ = nullptr;
+}
+
+void DeviceTentative::Rollback() {
+  if (search_ == nullptr) return;
+  Search& s = *search_;
+  search_ = nullptr;
+  if (result_added) s.results_[claim].pop_back();
+  if (capacity_added) {
+    CapacityMap& tally = s.in_flight_capacity_[candidate];
+    for (auto& [name, q] : tally) {
+      for (const auto& [n, c] : consumed_) {
+        if (n == name) q = q.Sub(c);
+      }
+    }
+    --s.in_flight_shares_[candidate];
+  }
+  if (marked) {
+    auto& v = s.allocating_[candidate];
+    auto it = std::find(v.begin(), v.end(), claim);
+    if (it != v.end()) v.erase(it);
+  }
+  auto& constraints = s.claim_data_[claim].constraints;
+  for (size_t i = constraints_added; i > 0; --i) {
+    constraints[i - 1]->Remove(request->base_name, request->sub_name);
+  }
+  if (counters.active() && s.options_.reference_compat && (!result_added || multi)) {
+    // The reference leaves counters charged for a device that is refused after the counter
+    // check (taint, constraint) and never uncharges multi-allocatable devices (§13.3, §13.4).
+    counters.Leak();
+  }
+  // Otherwise `counters` releases the charge when this object is destroyed.
+}
+
+Search::Search(const index::Snapshot& snapshot, const index::AllocatedState& allocated, const model::Node& node,
+               const std::vector<const api::ResourceClaim*>& claims, const Features& features,
+               const Options& options, cel::CompileCache* cache)
+    : snapshot_(snapshot),
+      allocated_(allocated),
+      node_(node),
+      claims_(claims),
+      features_(features),
+      options_(options),
+      cache_(cache) {
+  env_.stored_expressions = true;
+  env_.consumable_capacity = features.consumable_capacity;
+  env_.list_type_attributes = features.list_type_attributes;
+}
+
+Status Search::CheckBudget() {
+  ++steps_;
+  if (options_.max_steps != 0 && steps_ > options_.max_steps) {
+    return ResourceExhaustedError("search budget of " + std::to_string(options_.max_steps) +
+                                  " steps exhausted on node " + node_.name);
+  }
+  if ((steps_ & 255) == 0) {
+    if (options_.cancel != nullptr && options_.cancel->load(std::memory_order_relaxed)) {
+      return CancelledError("allocation on node " + node_.name + " cancelled");
+    }
+    if (options_.deadline && std::chrono::steady_clock::now() > *options_.deadline) {
+      return DeadlineExceededError("timed out trying to allocate devices on node " + node_.name);
+    }
+  }
+  return OkStatus();
+}
+
+bool Search::AllocatingForClaim(uint32_t candidate, uint32_t claim) const {
+  const auto& v = allocating_[candidate];
+  return std::find(v.begin(), v.end(), claim) != v.end();
+}
+
+StatusOr<bool> Search::SelectorsMatch(const ClaimData& cd, const model::DeviceClass* klass,
+                                      const std::vector<api::DeviceSelector>& selectors, const index::Candidate& c) {
+  const uint32_t cand_index = static_cast<uint32_t>(&c - pools_.candidates.data());
+  for (size_t i = 0; i < selectors.size(); ++i) {
+    const std::string& expr = selectors[i].cel->expression;
+    auto it = compiled_.find(expr);
+    if (it == compiled_.end()) {
+      StatusOr<std::shared_ptr<const cel::Selector>> sel = cache_->Get(expr, env_);
+      if (!sel.ok()) {
+        std::string where = klass != nullptr ? "class " + klass->name : "claim " + cd.display;
+        return InvalidArgumentError(where + ": selector #" + std::to_string(i) +
+                                    ": CEL compile error: " + std::string(sel.status().message()));
+      }
+      it = compiled_.emplace(expr, std::move(sel).value()).first;
+    }
+    const cel::Selector* selector = it->second.get();
+    std::vector<int8_t>& memo = memo_[selector];
+    if (memo.empty()) memo.assign(pools_.candidates.size(), -1);
+    int8_t& m = memo[cand_index];
+    if (m < 0) {
+      const model::Device& d = *c.device;
+      Status err;
+      bool value = false;
+      if (d.has_unsupported_attribute || (d.has_list_attribute && !features_.list_type_attributes)) {
+        err = InvalidArgumentError("unsupported attribute value");
+      } else {
+        ++evaluations_;
+        StatusOr<bool> r = selector->Evaluate(*d.cel);
+        if (r.ok()) {
+          value = *r;
+        } else {
+          err = r.status();
+        }
+      }
+      if (!err.ok()) {
+        std::string where = klass != nullptr ? "class " + klass->name : "claim " + cd.display;
+        return InvalidArgumentError(where + ": selector #" + std::to_string(i) + ": CEL runtime error: " +
+                                    std::string(err.message()));
+      }
+      m = value ? 1 : 0;
+    }
+    if (m == 0) return false;
+  }
+  return true;
+}
+
+StatusOr<bool> Search::IsSelectable(const ClaimData& cd, RequestData& rd, uint32_t candidate) {
+  int8_t& cached = rd.selectable[candidate];
+  if (cached >= 0) return cached == 1;
+  const index::Candidate& c = pools_.candidates[candidate];
+  if (!features_.device_binding_and_status && c.device->has_binding_conditions) {
+    cached = 0;
+    return false;
+  }
+  ALLOT_ASSIGN_OR_RETURN(bool class_ok,
+                         SelectorsMatch(cd, rd.device_class, rd.device_class->source.spec.selectors, c));
+  if (!class_ok) {
+    cached = 0;
+    return false;
+  }
+  ALLOT_ASSIGN_OR_RETURN(bool request_ok, SelectorsMatch(cd, nullptr, *rd.selectors, c));
+  if (!request_ok) {
+    cached = 0;
+    return false;
+  }
+  if (c.slice->per_device_node_selection) {
+    StatusOr<bool> m = model::Matches(c.device->node_selection, node_);
+    if (!m.ok()) return m.status();
+    if (!*m) {
+      cached = 0;
+      return false;
+    }
+  }
+  cached = 1;
+  return true;
+}
+
+std::optional<CapacityMap> Search::CapacityFor(const RequestData& rd, uint32_t candidate) const {
+  const index::Candidate& c = pools_.candidates[candidate];
+  const CapacityMap* in_flight = nullptr;
+  auto it = in_flight_capacity_.find(candidate);
+  if (it != in_flight_capacity_.end()) in_flight = &it->second;
+  return ComputeConsumption(*c.device, rd.capacity_requests, allocated_.Aggregated(c.uid), in_flight);
+}
+
+bool Search::Tolerated(const RequestData& rd, const model::Device& device) const {
+  for (const model::Taint& taint : device.taints) {
+    if (taint.effect != "NoSchedule" && taint.effect != "NoExecute") continue;
+    bool ok = std::any_of(rd.tolerations->begin(), rd.tolerations->end(),
+                          [&](const api::DeviceToleration& t) { return Tolerates(t, taint); });
+    if (!ok) return false;
+  }
+  return true;
+}
+
+StatusOr<std::optional<DeviceTentative>> Search::AllocateDevice(uint32_t claim, const RequestData& rd,
+                                                                uint32_t candidate, bool must) {
+  const index::Candidate& c = pools_.candidates[candidate];
+  const model::Device& device = *c.device;
+  const bool multi = features_.consumable_capacity && device.allow_multiple_allocations;
+  if (!multi && rd.admin_access && AllocatingForClaim(candidate, claim)) return std::optional<DeviceTentative>();
+  if (!rd.admin_access && (allocated_.IsAllocated(c.uid) || AllocatingAny(candidate))) {
+    return std::optional<DeviceTentative>();
+  }
+  if (!device.consumes_counters.empty() && !features_.partitionable_devices) return std::optional<DeviceTentative>();
+
+  DeviceTentative t(this);
+  t.claim = claim;
+  t.request = &rd;
+  t.candidate = candidate;
+  t.multi = multi;
+  const bool shared_in_use = multi && (allocated_.Aggregated(c.uid) != nullptr || in_flight_shares_[candidate] > 0);
+  if (!device.consumes_counters.empty() && !shared_in_use) {
+    std::optional<CounterCharge> charge = ledger_->TryConsume(c.pool, device);
+    if (!charge) return std::optional<DeviceTentative>();
+    t.counters = std::move(*charge);
+  }
+  if (features_.device_taints && !Tolerated(rd, device)) return std::optional<DeviceTentative>();
+
+  auto& constraints = claim_data_[claim].constraints;
+  for (auto& con : constraints) {
+    if (!con->Add(rd.base_name, rd.sub_name, device, c.slice->driver)) {
+      if (must) {
+        return InvalidArgumentError("claim " + claim_data_[claim].display + ", request " + rd.name +
+                                    ": cannot add device " + c.slice->driver + "/" + c.slice->pool + "/" +
+                                    device.name + " because a claim constraint would not be satisfied");
+      }
+      return std::optional<DeviceTentative>();
+    }
+    ++t.constraints_added;
+  }
+  if (!multi) {
+    allocating_[candidate].push_back(claim);
+    t.marked = true;
+  }
+  Chosen chosen;
+  chosen.request = &rd;
+  chosen.candidate = candidate;
+  chosen.multi = multi;
+  if (features_.consumable_capacity) {
+    std::optional<CapacityMap> consumed = CapacityFor(rd, candidate);
+    if (!consumed) return std::optional<DeviceTentative>();
+    if (multi) {
+      CapacityMap& tally = in_flight_capacity_[candidate];
+      for (const auto& [name, q] : *consumed) {
+        bool found = false;
+        for (auto& [n, sum] : tally) {
+          if (n == name) {
+            sum = sum.Add(q);
+            found = true;
+          }
+        }
+        if (!found) tally.emplace_back(name, q);
+      }
+      ++in_flight_shares_[candidate];
+      t.consumed_ = *consumed;
+      t.capacity_added = true;
+      chosen.share_id = options_.share_id_generator ? options_.share_id_generator() : NewUuidV4();
+      chosen.consumed = std::move(*consumed);
+    }
+  }
+  results_[claim].push_back(std::move(chosen));
+  t.result_added = true;
+  return std::optional<DeviceTentative>(std::move(t));
+}
+
+StatusOr<Outcome> Search::AllocateOne(Cursor r, bool allocate_sub) {
+  ALLOT_RETURN_IF_ERROR(CheckBudget());
+  if (r.claim >= claim_data_.size()) return Outcome::kDone;
+  ClaimData& cd = claim_data_[r.claim];
+  if (r.request >= cd.requests.size()) {
+    ALLOT_ASSIGN_OR_RETURN(Outcome o, AllocateOne(Cursor{r.claim + 1, 0, 0, 0, 0}, false));
+    return o == Outcome::kMaxSize ? Outcome::kFailed : o;
+  }
+  RequestSlot& slot = cd.requests[r.request];
+  if (!allocate_sub && slot.has_subrequests) {
+    bool all_max_size = true;
+    for (uint32_t sub = 0; sub < slot.data.size(); ++sub) {
+      Cursor next = r;
+      next.sub = sub;
+      ALLOT_ASSIGN_OR_RETURN(Outcome o, AllocateOne(next, true));
+      if (o == Outcome::kMaxSize) continue;
+      all_max_size = false;
+      if (o == Outcome::kDone) {
+        slot.selected = static_cast<int>(sub);
+        return Outcome::kDone;
+      }
+    }
+    return all_max_size ? Outcome::kMaxSize : Outcome::kFailed;
+  }
+  RequestData& rd = slot.data[r.sub];
+  if (rd.all_mode && rd.all_devices.empty()) return Outcome::kFailed;
+  if (r.device >= rd.num_devices) return AllocateOne(Cursor{r.claim, r.request + 1, 0, 0, 0}, false);
+  if (static_cast<int64_t>(results_[r.claim].size()) + rd.num_devices - r.device > kMaxResults) {
+    return Outcome::kMaxSize;
+  }
+  if (rd.all_mode) {
+    const uint32_t candidate = rd.all_devices[static_cast<size_t>(r.device)];
+    ALLOT_ASSIGN_OR_RETURN(std::optional<DeviceTentative> t, AllocateDevice(r.claim, rd, candidate, true));
+    if (!t) return Outcome::kFailed;
+    Cursor next = r;
+    ++next.device;
+    ALLOT_ASSIGN_OR_RETURN(Outcome o, AllocateOne(next, allocate_sub));
+    if (o == Outcome::kDone) t->Commit();
+    return o == Outcome::kDone ? Outcome::kDone : (o == Outcome::kMaxSize ? Outcome::kMaxSize : Outcome::kFailed);
+  }
+  const uint32_t n = static_cast<uint32_t>(pools_.candidates.size());
+  for (uint32_t i = r.start; i < n; ++i) {
+    const index::Candidate& c = pools_.candidates[i];
+    if (rd.admin_access) {
+      if (AllocatingForClaim(i, r.claim)) continue;
+    } else if (allocated_.IsAllocated(c.uid) || AllocatingAny(i)) {
+      continue;
+    }
+    ALLOT_ASSIGN_OR_RETURN(bool selectable, IsSelectable(cd, rd, i));
+    if (!selectable) continue;
+    if (features_.consumable_capacity && !CapacityFor(rd, i)) continue;
+    ALLOT_ASSIGN_OR_RETURN(std::optional<DeviceTentative> t, AllocateDevice(r.claim, rd, i, false));
+    if (!t) continue;
+    Cursor next = r;
+    ++next.device;
+    next.start = i + 1;
+    ALLOT_ASSIGN_OR_RETURN(Outcome o, AllocateOne(next, allocate_sub));
+    if (o == Outcome::kDone) {
+      t->Commit();
+      return Outcome::kDone;
+    }
+    if (o == Outcome::kMaxSize) return Outcome::kMaxSize;
+    // t rolls back here; try the next candidate.
+  }
+  return Outcome::kFailed;
+}
+
+StatusOr<std::optional<AllocationResults>> Search::Run() {
+  ALLOT_ASSIGN_OR_RETURN(pools_, index::GatherPools(snapshot_, node_, features_.partitionable_devices));
+  allocating_.assign(pools_.candidates.size(), {});
+  in_flight_shares_.assign(pools_.candidates.size(), 0);
+  ledger_ = std::make_unique<CounterLedger>(pools_, allocated_);
+  results_.assign(claims_.size(), {});
+  Status prepared = Prepare();
+  if (!prepared.ok()) {
+    if (options_.stats != nullptr) options_.stats->steps = steps_;
+    return prepared;
+  }
+  StatusOr<Outcome> o = AllocateOne(Cursor{}, false);
+  if (options_.stats != nullptr) {
+    options_.stats->steps = steps_;
+    options_.stats->selector_evaluations = evaluations_;
+  }
+  if (!o.ok()) return o.status();
+  if (*o != Outcome::kDone) {
+    if (pools_.any_invalid) {
+      return FailedPreconditionError("failed to allocate on node " + node_.name +
+                                     ": invalid resource pools were encountered");
+    }
+    return std::optional<AllocationResults>();
+  }
+  ALLOT_ASSIGN_OR_RETURN(AllocationResults results, BuildResults());
+  return std::optional<AllocationResults>(std::move(results));
+}
+
+}  // namespace allot::alloc::internal

@@ -1,0 +1,169 @@
+// Internal: the state and algorithm of one Allocate call (dra-semantics.md §8.3–§8.12).
+//
+// Search::Run() prepares every claim (class lookup, feature checks, `All` device lists, claim
+// limit, constraints), then runs the depth-first search over (claim, request, subrequest,
+// device#) with the reference's start-location rule (combinations, never permutations), and
+// finally builds the AllocationResults. Every tentative device allocation is a
+// DeviceTentative RAII object that rolls back unless committed.
+//
+// Thread safety: not thread-safe; one Search per Allocate call.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/alloc/allocator.h"
+#include "core/alloc/capacity.h"
+#include "core/alloc/constraints.h"
+#include "core/alloc/counter_ledger.h"
+#include "core/cel/selector.h"
+#include "core/index/pools.h"
+
+namespace allot::alloc::internal {
+
+// One plain request or one subrequest, prepared.
+struct RequestData {
+  std::string name;         // "req" or "req/sub" (result and config name)
+  std::string base_name;    // "req"
+  std::string sub_name;     // "" for plain requests
+  const model::DeviceClass* device_class = nullptr;
+  const std::vector<api::DeviceSelector>* selectors = nullptr;
+  const std::vector<api::DeviceToleration>* tolerations = nullptr;
+  bool all_mode = false;
+  int64_t num_devices = 0;
+  std::vector<uint32_t> all_devices;  // candidate indices (All mode)
+  bool admin_access = false;
+  CapacityMap capacity_requests;
+  std::vector<int8_t> selectable;  // per candidate: -1 unknown, 0 no, 1 yes
+};
+
+struct RequestSlot {
+  std::string name;
+  bool has_subrequests = false;
+  std::vector<RequestData> data;  // 1 entry for plain requests
+  int selected = 0;               // chosen subrequest after success
+};
+
+struct ClaimData {
+  const api::ResourceClaim* claim = nullptr;
+  std::string display;  // "ns/name" or "name"
+  std::vector<RequestSlot> requests;
+  std::vector<std::unique_ptr<Constraint>> constraints;
+};
+
+struct Chosen {
+  const RequestData* request = nullptr;
+  uint32_t candidate = 0;
+  std::optional<std::string> share_id;
+  CapacityMap consumed;
+  bool multi = false;
+};
+
+enum class Outcome { kDone, kFailed, kMaxSize };
+
+class Search;
+
+// Rolls back one tentative device allocation (constraints, in-use mark, counters, capacity,
+// result) on destruction unless Commit() was called.
+class DeviceTentative {
+ public:
+  explicit DeviceTentative(Search* search) : search_(search) {}
+  DeviceTentative(DeviceTentative&& other) noexcept;
+  DeviceTentative& operator=(DeviceTentative&&) = delete;
+  DeviceTentative(const DeviceTentative&) = delete;
+  DeviceTentative& operator=(const DeviceTentative&) = delete;
+  ~DeviceTentative() { Rollback(); }
+  void Commit() {
+    search_ = nullptr;
+    counters.Commit();
+  }
+
+ private:
+  friend class Search;
+  void Rollback();
+  Search* search_;
+  uint32_t claim = 0;
+  const RequestData* request = nullptr;
+  uint32_t candidate = 0;
+  size_t constraints_added = 0;
+  bool marked = false;
+  CounterCharge counters;
+  bool capacity_added = false;
+  bool result_added = false;
+  bool multi = false;
+  CapacityMap consumed_;
+};
+
+class Search {
+ public:
+  Search(const index::Snapshot& snapshot, const index::AllocatedState& allocated, const model::Node& node,
+         const std::vector<const api::ResourceClaim*>& claims, const Features& features, const Options& options,
+         cel::CompileCache* cache);
+
+  StatusOr<std::optional<AllocationResults>> Run();
+
+ private:
+  friend class DeviceTentative;
+  struct Cursor {
+    uint32_t claim = 0;
+    uint32_t request = 0;
+    uint32_t sub = 0;
+    int64_t device = 0;
+    uint32_t start = 0;
+  };
+
+  // prepare.cc
+  Status Prepare();
+  StatusOr<RequestData> PrepareRequest(const ClaimData& cd, const std::string& base, const std::string& sub,
+                                       const std::string& class_name, const std::vector<api::DeviceSelector>& selectors,
+                                       const std::string& mode, int64_t count, std::optional<bool> admin_access,
+                                       const std::vector<api::DeviceToleration>& tolerations,
+                                       const std::optional<api::CapacityRequirements>& capacity);
+
+  // search.cc
+  StatusOr<Outcome> AllocateOne(Cursor r, bool allocate_sub);
+  StatusOr<bool> IsSelectable(const ClaimData& cd, RequestData& rd, uint32_t candidate);
+  StatusOr<bool> SelectorsMatch(const ClaimData& cd, const model::DeviceClass* klass,
+                                const std::vector<api::DeviceSelector>& selectors, const index::Candidate& c);
+  std::optional<CapacityMap> CapacityFor(const RequestData& rd, uint32_t candidate) const;
+  StatusOr<std::optional<DeviceTentative>> AllocateDevice(uint32_t claim, const RequestData& rd, uint32_t candidate,
+                                                          bool must);
+  bool AllocatingForClaim(uint32_t candidate, uint32_t claim) const;
+  bool AllocatingAny(uint32_t candidate) const { return !allocating_[candidate].empty(); }
+  bool Tolerated(const RequestData& rd, const model::Device& device) const;
+  Status CheckBudget();
+
+  // results.cc
+  StatusOr<AllocationResults> BuildResults();
+  StatusOr<api::AllocationResult> BuildClaimResult(uint32_t claim);
+
+  const index::Snapshot& snapshot_;
+  const index::AllocatedState& allocated_;
+  const model::Node& node_;
+  const std::vector<const api::ResourceClaim*>& claims_;
+  const Features& features_;
+  const Options& options_;
+  cel::CompileCache* cache_;
+  cel::EnvOptions env_;
+
+  index::NodePools pools_;
+  std::vector<ClaimData> claim_data_;
+  std::vector<std::vector<Chosen>> results_;
+  std::vector<std::vector<uint32_t>> allocating_;  // per candidate: claims allocating it
+  std::unordered_map<uint32_t, CapacityMap> in_flight_capacity_;  // by candidate
+  std::vector<uint32_t> in_flight_shares_;                        // by candidate
+  std::unique_ptr<CounterLedger> ledger_;
+  // Memoised selector results per (expression, candidate).
+  std::unordered_map<std::string, std::shared_ptr<const cel::Selector>> compiled_;
+  std::unordered_map<const cel::Selector*, std::vector<int8_t>> memo_;
+  uint64_t steps_ = 0;
+  uint64_t evaluations_ = 0;
+};
+
+std::string ClaimDisplayName(const api::ResourceClaim& claim);
+
+}  // namespace allot::alloc::internal

@@ -1,0 +1,179 @@
+#include "core/index/pools.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <utility>
+
+namespace allot::index {
+namespace {
+
+struct Gathered {
+  int64_t generation = 0;
+  std::vector<const SliceEntry*> slices;
+};
+
+StatusOr<bool> Relevant(const model::Slice& s, const model::Node& node, bool partitionable) {
+  if (!partitionable && (s.has_per_device_node_selection_field || !s.shared_counters.empty())) return false;
+  if (!s.shared_counters.empty()) return true;
+  if (s.node_selection.any_set()) return model::Matches(s.node_selection, node);
+  if (s.per_device_node_selection) {
+    for (const auto& d : s.devices) {
+      StatusOr<bool> m = model::Matches(d.node_selection, node);
+      if (!m.ok()) return m;
+      if (*m) return true;
+    }
+    return false;
+  }
+  return false;
+}
+
+void Validate(Pool& pool, bool partitionable) {
+  std::set<std::string_view> names;
+  for (const SliceEntry* e : pool.slices) {
+    for (const auto& d : e->slice->devices) {
+      if (!names.insert(d.name).second) {
+        pool.invalid = true;
+        pool.invalid_reason = "duplicate device name " + d.name;
+        return;
+      }
+    }
+  }
+  if (!partitionable) return;
+  std::set<std::string_view> sets;
+  for (const model::CounterSet* cs : pool.counter_sets) {
+    if (!sets.insert(cs->name).second) {
+      pool.invalid = true;
+      pool.invalid_reason = "duplicate counter set name " + cs->name;
+      return;
+    }
+  }
+  auto check = [&](const std::vector<const SliceEntry*>& slices) {
+    for (const SliceEntry* e : slices) {
+      for (const auto& d : e->slice->devices) {
+        for (const auto& cc : d.consumes_counters) {
+          const model::CounterSet* found = nullptr;
+          for (const model::CounterSet* cs : pool.counter_sets) {
+            if (cs->name == cc.counter_set) found = cs;
+          }
+          if (found == nullptr) {
+            pool.invalid = true;
+            pool.invalid_reason = "device " + d.name + " references unknown counter set " + cc.counter_set;
+            return;
+          }
+          for (const auto& c : cc.counters) {
+            bool ok = std::any_of(found->counters.begin(), found->counters.end(),
+                                  [&](const model::Counter& x) { return x.name == c.name; });
+            if (!ok) {
+              pool.invalid = true;
+              pool.invalid_reason = "device " + d.name + " references unknown counter " + c.name +
+                                    " in counter set " + cc.counter_set;
+              return;
+            }
+          }
+        }
+      }
+    }
+  };
+  check(pool.slices);
+  if (!pool.invalid) check(pool.non_targeting_slices);
+}
+
+}  // namespace
+
+StatusOr<NodePools> GatherPools(const Snapshot& snapshot, const model::Node& node, bool partitionable_devices) {
+  std::map<std::pair<std::string_view, std::string_view>, Gathered> gathered;
+  auto consider = [&](uint32_t idx) -> Status {
+    const SliceEntry& e = snapshot.slices()[idx];
+    const model::Slice& s = *e.slice;
+    StatusOr<bool> relevant = Relevant(s, node, partitionable_devices);
+    if (!relevant.ok()) return relevant.status();
+    if (!*relevant) return OkStatus();
+    Gathered& g = gathered[{s.driver, s.pool}];
+    if (g.slices.empty() || s.generation > g.generation) {
+      g.generation = s.generation;
+      g.slices.clear();
+      g.slices.push_back(&e);
+    } else if (s.generation == g.generation) {
+      g.slices.push_back(&e);
+    }
+    return OkStatus();
+  };
+  if (const auto* local = snapshot.node_local_slices(node.name)) {
+    for (uint32_t idx : *local) {
+      Status st = consider(idx);
+      if (!st.ok()) return st;
+    }
+  }
+  for (uint32_t idx : snapshot.shared_slices()) {
+    Status st = consider(idx);
+    if (!st.ok()) return st;
+  }
+
+  NodePools out;
+  std::vector<Pool> with_binding;
+  for (auto& [key, g] : gathered) {
+    Pool pool;
+    pool.driver = std::string(key.first);
+    pool.name = std::string(key.second);
+    pool.generation = g.generation;
+    const int64_t want = g.slices.front()->slice->resource_slice_count;
+    std::vector<const SliceEntry*> relevant = g.slices;
+    if (static_cast<int64_t>(relevant.size()) != want) {
+      const auto* all = snapshot.pool_slices(key.first, key.second);
+      bool newer = false;
+      std::vector<const SliceEntry*> same_gen;
+      for (uint32_t idx : *all) {
+        const SliceEntry& e = snapshot.slices()[idx];
+        if (e.slice->generation > g.generation) newer = true;
+        if (e.slice->generation == g.generation) same_gen.push_back(&e);
+      }
+      if (newer) continue;  // the driver is mid-update: treat the pool as absent
+      if (static_cast<int64_t>(same_gen.size()) == want) {
+        for (const SliceEntry* e : same_gen) {
+          if (std::find(relevant.begin(), relevant.end(), e) == relevant.end()) {
+            pool.non_targeting_slices.push_back(e);
+          }
+        }
+      } else {
+        pool.incomplete = true;
+      }
+    }
+    std::stable_sort(relevant.begin(), relevant.end(),
+                     [](const SliceEntry* a, const SliceEntry* b) { return a->slice->name < b->slice->name; });
+    for (const SliceEntry* e : relevant) {
+      if (partitionable_devices && !e->slice->shared_counters.empty()) {
+        for (const auto& cs : e->slice->shared_counters) pool.counter_sets.push_back(&cs);
+      } else {
+        pool.slices.push_back(e);
+      }
+    }
+    if (!pool.incomplete) Validate(pool, partitionable_devices);
+    for (const SliceEntry* e : pool.slices) {
+      for (const auto& d : e->slice->devices) {
+        if (d.has_binding_conditions) pool.has_binding_conditions = true;
+      }
+    }
+    if (pool.has_binding_conditions) {
+      with_binding.push_back(std::move(pool));
+    } else {
+      out.pools.push_back(std::move(pool));
+    }
+  }
+  for (auto& p : with_binding) out.pools.push_back(std::move(p));
+
+  for (uint32_t pi = 0; pi < out.pools.size(); ++pi) {
+    const Pool& pool = out.pools[pi];
+    out.any_invalid = out.any_invalid || pool.invalid;
+    out.any_incomplete = out.any_incomplete || pool.incomplete;
+    if (pool.invalid || pool.incomplete) continue;
+    for (const SliceEntry* e : pool.slices) {
+      for (size_t di = 0; di < e->slice->devices.size(); ++di) {
+        out.candidates.push_back(Candidate{&e->slice->devices[di], e->slice.get(), pi, e->device_uids[di]});
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace allot::index

@@ -1,0 +1,64 @@
+// GatherPools: the resource pools usable from one node, in the reference's deterministic
+// device order (dra-semantics.md §8.2, incubating/experimental variant of Kubernetes 1.36).
+//
+//   * candidate slices = node-local slices of the node, then shared slices (input order);
+//   * relevance: counter slices always; nodeName/allNodes/nodeSelector matched against the
+//     node; perDeviceNodeSelection slices when any device matches; others ignored;
+//   * per pool only the highest generation; completeness via resourceSliceCount of the first
+//     kept slice, falling back to a scan of the pool's slices on all nodes (newer generation
+//     elsewhere drops the pool, otherwise other-node slices of the same generation complete
+//     it and count for counters only);
+//   * validation (duplicate device names, duplicate counter sets, unknown counter references)
+//     marks a pool invalid; invalid and incomplete pools are listed but contribute no
+//     candidates;
+//   * pools sorted by (driver, pool); pools with binding-condition devices last; slices by
+//     name; devices as listed.
+//
+// Thread safety: a pure function of an immutable Snapshot; NodePools is thread-compatible and
+// is normally owned by one Allocate call.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/common/status.h"
+#include "core/index/snapshot.h"
+#include "core/model/node_selector.h"
+
+namespace allot::index {
+
+struct Pool {
+  std::string driver;
+  std::string name;
+  int64_t generation = 0;
+  bool incomplete = false;
+  bool invalid = false;
+  std::string invalid_reason;
+  bool has_binding_conditions = false;
+  std::vector<const SliceEntry*> slices;               // device slices targeting the node, by name
+  std::vector<const SliceEntry*> non_targeting_slices;  // same generation, other nodes (counters only)
+  std::vector<const model::CounterSet*> counter_sets;  // union over the pool's counter slices
+
+  std::string id() const { return driver + "/" + name; }
+};
+
+// One allocatable device in device order.
+struct Candidate {
+  const model::Device* device = nullptr;
+  const model::Slice* slice = nullptr;
+  uint32_t pool = 0;  // index into NodePools::pools
+  DeviceUid uid = 0;
+};
+
+struct NodePools {
+  std::vector<Pool> pools;
+  std::vector<Candidate> candidates;  // devices of complete, valid pools, in device order
+  bool any_invalid = false;
+  bool any_incomplete = false;
+};
+
+// Fatal error only for an unparsable node selector on a relevant slice or device.
+StatusOr<NodePools> GatherPools(const Snapshot& snapshot, const model::Node& node, bool partitionable_devices);
+
+}  // namespace allot::index

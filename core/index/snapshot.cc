@@ -1,0 +1,75 @@
+#include "core/index/snapshot.h"
+
+#include <utility>
+
+namespace allot::index {
+
+std::string Snapshot::Key(std::string_view a, std::string_view b) {
+  std::string k;
+  k.reserve(a.size() + b.size() + 1);
+  k.append(a).push_back('\0');
+  k.append(b);
+  return k;
+}
+
+std::string Snapshot::Key(std::string_view a, std::string_view b, std::string_view c) {
+  std::string k = Key(a, b);
+  k.push_back('\0');
+  k.append(c);
+  return k;
+}
+
+std::shared_ptr<const Snapshot> Snapshot::Build(std::vector<std::shared_ptr<const model::Slice>> slices,
+                                                std::vector<std::shared_ptr<const model::DeviceClass>> classes) {
+  auto snap = std::make_shared<Snapshot>();
+  snap->slices_.reserve(slices.size());
+  for (auto& s : slices) {
+    if (s == nullptr) continue;
+    const uint32_t idx = static_cast<uint32_t>(snap->slices_.size());
+    SliceEntry entry;
+    entry.device_uids.reserve(s->devices.size());
+    for (const auto& d : s->devices) {
+      auto [it, inserted] = snap->uids_.emplace(Key(s->driver, s->pool, d.name), static_cast<DeviceUid>(snap->uid_count_));
+      if (inserted) ++snap->uid_count_;
+      entry.device_uids.push_back(it->second);
+    }
+    if (s->has_node_name() && s->shared_counters.empty()) {
+      snap->per_node_[*s->node_selection.node_name].push_back(idx);
+    } else {
+      snap->shared_.push_back(idx);
+    }
+    snap->by_pool_[Key(s->driver, s->pool)].push_back(idx);
+    entry.slice = std::move(s);
+    snap->slices_.push_back(std::move(entry));
+  }
+  for (auto& c : classes) {
+    if (c == nullptr) continue;
+    std::string name = c->name;
+    snap->classes_[name] = std::move(c);
+  }
+  return snap;
+}
+
+const model::DeviceClass* Snapshot::FindClass(std::string_view name) const {
+  auto it = classes_.find(name);
+  return it == classes_.end() ? nullptr : it->second.get();
+}
+
+std::optional<DeviceUid> Snapshot::FindDevice(std::string_view driver, std::string_view pool,
+                                              std::string_view device) const {
+  auto it = uids_.find(Key(driver, pool, device));
+  if (it == uids_.end()) return std::nullopt;
+  return it->second;
+}
+
+const std::vector<uint32_t>* Snapshot::node_local_slices(const std::string& node) const {
+  auto it = per_node_.find(node);
+  return it == per_node_.end() ? nullptr : &it->second;
+}
+
+const std::vector<uint32_t>* Snapshot::pool_slices(std::string_view driver, std::string_view pool) const {
+  auto it = by_pool_.find(Key(driver, pool));
+  return it == by_pool_.end() ? nullptr : &it->second;
+}
+
+}  // namespace allot::index

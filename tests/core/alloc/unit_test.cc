@@ -1,0 +1,255 @@
+// Unit tests of the allocator's building blocks, with builders instead of JSON.
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "core/alloc/allocator.h"
+#include "core/alloc/capacity.h"
+#include "core/alloc/conformance.h"
+#include "core/alloc/constraints.h"
+#include "core/alloc/node_fanout.h"
+#include "core/index/pools.h"
+#include "core/model/convert.h"
+#include "tests/testutil/cluster.h"
+
+namespace allot::alloc {
+namespace {
+
+using quantity::Quantity;
+using testutil::SliceBuilder;
+
+Quantity Q(const char* s) { return *Quantity::Parse(s); }
+
+const api::DeviceClass kClassA = testutil::MakeClass("class-a", "device.driver == 'driver-a'");
+
+StatusOr<std::optional<AllocationResults>> Run(const std::vector<api::ResourceSlice>& slices,
+                                               const std::vector<api::ResourceClaim>& claims,
+                                               const std::vector<api::ResourceClaim>& allocated = {},
+                                               const Features& features = Features(),
+                                               const Options& options = Options()) {
+  auto snapshot = testutil::BuildSnapshot(slices, {kClassA});
+  index::AllocatedState state = testutil::BuildState(*snapshot, allocated);
+  model::Node node{"node-1", {{"region", "r1"}}};
+  std::vector<const api::ResourceClaim*> ptrs;
+  for (const auto& c : claims) ptrs.push_back(&c);
+  return Allocate(*snapshot, state, node, ptrs, features, options);
+}
+
+TEST(CapacityTest, RangeWithStepRoundsUp) {
+  model::Capacity cap{"memory", Q("4"), model::CapacityRequestPolicy{Q("2"), {}, model::CapacityRange{Q("2"), Q("4"), Q("2")}}};
+  Quantity three = Q("3");
+  EXPECT_EQ(ConsumedFor(cap, &three).Compare(Q("4")), 0);
+  Quantity one = Q("1");
+  EXPECT_EQ(ConsumedFor(cap, &one).Compare(Q("2")), 0);
+  EXPECT_EQ(ConsumedFor(cap, nullptr).Compare(Q("2")), 0);
+}
+
+TEST(CapacityTest, ValidValuesPickFirstNotSmaller) {
+  model::Capacity cap{"x", Q("3"), model::CapacityRequestPolicy{Q("1"), {Q("1"), Q("3")}, std::nullopt}};
+  Quantity two = Q("2");
+  EXPECT_EQ(ConsumedFor(cap, &two).Compare(Q("3")), 0);
+}
+
+TEST(CapacityTest, SumOfSharesMayNotExceedValue) {
+  model::Device d;
+  d.name = "d";
+  d.capacity.push_back(model::Capacity{"bw", Q("10Gi"), std::nullopt});
+  CapacityMap req{{"bw", Q("6Gi")}};
+  ASSERT_TRUE(ComputeConsumption(d, req, nullptr, nullptr).has_value());
+  CapacityMap agg{{"bw", Q("5Gi")}};
+  EXPECT_FALSE(ComputeConsumption(d, req, &agg, nullptr).has_value());
+  CapacityMap unknown{{"nope", Q("1")}};
+  EXPECT_FALSE(ComputeConsumption(d, unknown, nullptr, nullptr).has_value());
+}
+
+TEST(ConstraintsTest, MatchAttributeFixesValueUntilAllRemoved) {
+  model::Device a, b;
+  a.attributes.push_back(model::Attribute{"numa", cel::AttributeValue(int64_t{1})});
+  b.attributes.push_back(model::Attribute{"numa", cel::AttributeValue(int64_t{2})});
+  auto c = MakeMatchAttribute({}, "driver-a/numa", false);
+  EXPECT_TRUE(c->Add("req", "", a, "driver-a"));
+  EXPECT_FALSE(c->Add("req", "", b, "driver-a"));
+  c->Remove("req", "");
+  EXPECT_TRUE(c->Add("req", "", b, "driver-a"));
+  // Another driver's domain does not match a bare key.
+  auto other = MakeMatchAttribute({}, "driver-x/numa", false);
+  EXPECT_FALSE(other->Add("req", "", a, "driver-a"));
+}
+
+TEST(ConstraintsTest, ConstraintOnlyAppliesToNamedRequests) {
+  model::Device none;
+  auto c = MakeMatchAttribute({"req-1", "req-2/sub"}, "driver-a/numa", false);
+  EXPECT_TRUE(c->Add("req-0", "", none, "driver-a"));
+  EXPECT_FALSE(c->Add("req-1", "", none, "driver-a"));
+  EXPECT_TRUE(c->Add("req-2", "other", none, "driver-a"));
+  EXPECT_FALSE(c->Add("req-2", "sub", none, "driver-a"));
+}
+
+TEST(ConstraintsTest, ListModeIntersects) {
+  model::Device a, b, c;
+  a.attributes.push_back(model::Attribute{"d/x", cel::AttributeValue(std::vector<std::string>{"p", "q"})});
+  b.attributes.push_back(model::Attribute{"d/x", cel::AttributeValue(std::vector<std::string>{"q", "r"})});
+  c.attributes.push_back(model::Attribute{"d/x", cel::AttributeValue(std::string("p"))});
+  auto m = MakeMatchAttribute({}, "d/x", true);
+  EXPECT_TRUE(m->Add("r", "", a, "d"));
+  EXPECT_TRUE(m->Add("r", "", b, "d"));   // intersection {q}
+  EXPECT_FALSE(m->Add("r", "", c, "d"));  // p not in {q}
+  auto distinct = MakeDistinctAttribute({}, "d/x", true);
+  EXPECT_TRUE(distinct->Add("r1", "", a, "d"));
+  EXPECT_FALSE(distinct->Add("r2", "", b, "d"));  // shares q
+}
+
+TEST(NodeSelectorTest, OperatorsAndErrors) {
+  model::Node node{"n1", {{"zone", "a"}, {"gen", "5"}}};
+  model::NodeSelector sel;
+  sel.terms.push_back(model::NodeSelectorTerm{{{"zone", "In", {"a", "b"}}, {"gen", "Gt", {"3"}}}, {}});
+  EXPECT_TRUE(*model::Matches(sel, node));
+  sel.terms[0].match_expressions.push_back({"gpu", "Exists", {}});
+  EXPECT_FALSE(*model::Matches(sel, node));
+  model::NodeSelector bad;
+  bad.terms.push_back(model::NodeSelectorTerm{{{"zone", "Near", {"a"}}}, {}});
+  EXPECT_FALSE(model::Matches(bad, node).ok());
+  model::NodeSelector by_name;
+  by_name.terms.push_back(model::NodeSelectorTerm{{}, {{"metadata.name", "In", {"n1"}}}});
+  EXPECT_TRUE(*model::Matches(by_name, node));
+}
+
+TEST(PoolsTest, NewerGenerationElsewhereDropsIncompletePool) {
+  auto s1 = SliceBuilder("s1", "driver-a", "pool", "node-1").Generation(1, 2).Device("d0").Build();
+  auto s2 = SliceBuilder("s2", "driver-a", "pool", "node-2").Generation(2, 2).Device("d1").Build();
+  auto snapshot = testutil::BuildSnapshot({s1, s2}, {});
+  StatusOr<index::NodePools> pools = index::GatherPools(*snapshot, model::Node{"node-1", {}}, true);
+  ASSERT_TRUE(pools.ok());
+  EXPECT_TRUE(pools->pools.empty());
+}
+
+TEST(PoolsTest, OtherNodeSlicesCompleteThePool) {
+  auto s1 = SliceBuilder("s1", "driver-a", "pool", "node-1").Generation(1, 2).Device("d0").Build();
+  auto s2 = SliceBuilder("s2", "driver-a", "pool", "node-2").Generation(1, 2).Device("d1").Build();
+  auto snapshot = testutil::BuildSnapshot({s1, s2}, {});
+  StatusOr<index::NodePools> pools = index::GatherPools(*snapshot, model::Node{"node-1", {}}, true);
+  ASSERT_TRUE(pools.ok());
+  ASSERT_EQ(pools->pools.size(), 1u);
+  EXPECT_FALSE(pools->pools[0].incomplete);
+  EXPECT_EQ(pools->pools[0].non_targeting_slices.size(), 1u);
+  ASSERT_EQ(pools->candidates.size(), 1u);
+  EXPECT_EQ(pools->candidates[0].device->name, "d0");
+}
+
+TEST(PoolsTest, PoolsSortedByDriverThenName) {
+  auto a = SliceBuilder("z", "driver-b", "p1", "node-1").Device("d").Build();
+  auto b = SliceBuilder("y", "driver-a", "p2", "node-1").Device("d").Build();
+  auto c = SliceBuilder("x", "driver-a", "p1", "node-1").Device("d").Build();
+  auto snapshot = testutil::BuildSnapshot({a, b, c}, {});
+  StatusOr<index::NodePools> pools = index::GatherPools(*snapshot, model::Node{"node-1", {}}, true);
+  ASSERT_TRUE(pools.ok());
+  ASSERT_EQ(pools->pools.size(), 3u);
+  EXPECT_EQ(pools->pools[0].id(), "driver-a/p1");
+  EXPECT_EQ(pools->pools[1].id(), "driver-a/p2");
+  EXPECT_EQ(pools->pools[2].id(), "driver-b/p1");
+}
+
+TEST(AllocatorTest, FirstFitAndAllocatedDevicesSkipped) {
+  auto slice = SliceBuilder("s", "driver-a", "pool", "node-1").Device("d0").Device("d1").Build();
+  auto first = Run({slice}, {testutil::MakeClaim("c", "class-a")});
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_TRUE(first->has_value());
+  EXPECT_EQ((**first)[0].devices.results[0].device, "d0");
+  api::ResourceClaim used = testutil::MakeClaim("used", "class-a");
+  used.status.allocation = (**first)[0];
+  auto second = Run({slice}, {testutil::MakeClaim("c2", "class-a")}, {used});
+  ASSERT_TRUE(second.ok());
+  ASSERT_TRUE(second->has_value());
+  EXPECT_EQ((**second)[0].devices.results[0].device, "d1");
+  auto none = Run({slice}, {testutil::MakeClaim("c3", "class-a", 3)});
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+}
+
+TEST(AllocatorTest, CountersBlockOvercommitAndTaintsBlockUntolerated) {
+  auto counters = SliceBuilder("a-counters", "driver-a", "pool", "node-1").Generation(1, 2).CounterSet("gpu", "mem", "8").Build();
+  counters.spec.node_name.reset();
+  counters.spec.all_nodes = true;
+  auto devices = SliceBuilder("b-devices", "driver-a", "pool", "node-1")
+                     .Generation(1, 2)
+                     .Device("p0").Consumes("gpu", "mem", "6")
+                     .Device("p1").Consumes("gpu", "mem", "6")
+                     .Device("p2").Consumes("gpu", "mem", "2").Taint("k", "v", "NoSchedule")
+                     .Build();
+  auto two = Run({counters, devices}, {testutil::MakeClaim("c", "class-a", 2)});
+  ASSERT_TRUE(two.ok()) << two.status();
+  EXPECT_FALSE(two->has_value());  // p0+p1 overcommit; p2 is tainted
+  Features no_taints = Features();
+  no_taints.device_taints = false;
+  auto with_p2 = Run({counters, devices}, {testutil::MakeClaim("c", "class-a", 2)}, {}, no_taints);
+  ASSERT_TRUE(with_p2.ok());
+  ASSERT_TRUE(with_p2->has_value());
+  EXPECT_EQ((**with_p2)[0].devices.results[1].device, "p2");
+}
+
+TEST(AllocatorTest, CelRuntimeErrorIsFatal) {
+  auto slice = SliceBuilder("s", "driver-a", "pool", "node-1").Device("d0").Build();
+  auto r = Run({slice}, {testutil::MakeClaim("c", "class-a", 1, "device.attributes['driver-a'].missing == 1")});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("CEL runtime error"), std::string_view::npos) << r.status();
+  EXPECT_FALSE(IsNodeFailure(r.status()));
+}
+
+TEST(AllocatorTest, SearchBudgetExhaustionIsAnError) {
+  SliceBuilder b("s", "driver-a", "pool", "node-1");
+  for (int i = 0; i < 30; ++i) b.Device("d" + std::to_string(i)).IntAttr("numa", i);
+  api::ResourceClaim claim = testutil::MakeClaim("c", "class-a", 2);
+  api::DeviceConstraint same;
+  same.match_attribute = "driver-a/numa";
+  claim.spec.devices.constraints.push_back(same);
+  Options options;
+  options.max_steps = 20;
+  auto r = Run({b.Build()}, {claim}, {}, Features(), options);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kResourceExhausted);
+  auto unlimited = Run({b.Build()}, {claim});
+  ASSERT_TRUE(unlimited.ok());
+  EXPECT_FALSE(unlimited->has_value());
+}
+
+TEST(FanoutTest, ParallelMatchesSequentialWithEarlyStop) {
+  std::vector<api::ResourceSlice> slices;
+  std::vector<model::Node> nodes;
+  for (int n = 0; n < 16; ++n) {
+    const std::string name = "node-" + std::to_string(n);
+    SliceBuilder b("s-" + name, "driver-a", name, name);
+    for (int d = 0; d < (n % 3 == 0 ? 1 : 2); ++d) b.Device("d" + std::to_string(d));
+    slices.push_back(b.Build());
+    nodes.push_back(model::Node{name, {}});
+  }
+  auto snapshot = testutil::BuildSnapshot(slices, {kClassA});
+  index::AllocatedState state = testutil::BuildState(*snapshot, {});
+  api::ResourceClaim claim = testutil::MakeClaim("c", "class-a", 2);
+  FanoutOptions opts;
+  opts.max_feasible = 5;
+  NodeFanout fanout(2);
+  for (int round = 0; round < 5; ++round) {
+    auto par = fanout.Run(*snapshot, state, nodes, {&claim}, Features(), opts);
+    auto seq = NodeFanout::RunSequential(*snapshot, state, nodes, {&claim}, Features(), opts);
+    ASSERT_EQ(par.size(), seq.size());
+    int fits = 0;
+    for (size_t i = 0; i < par.size(); ++i) {
+      EXPECT_EQ(par[i].kind, seq[i].kind) << "node " << i;
+      if (par[i].kind == NodeVerdict::Kind::kFits) {
+        ++fits;
+        EXPECT_EQ(par[i].results, seq[i].results);
+      }
+    }
+    EXPECT_EQ(fits, 5);
+  }
+}
+
+TEST(UuidTest, ShareIdsAreVersion4) {
+  for (int i = 0; i < 100; ++i) EXPECT_TRUE(IsUuidV4(NewUuidV4()));
+  EXPECT_NE(NewUuidV4(), NewUuidV4());
+  EXPECT_FALSE(IsUuidV4("aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa"));
+}
+
+}  // namespace
+}  // namespace allot::alloc
