@@ -223,6 +223,14 @@ class Checker {
     e.type = e.test_only ? Type::Bool() : ft;
   }
 
+  // Expressions whose static type still has a free type parameter in cel-go (optional.none(), [], {}):
+  // they unify with any element type, so the homogeneity check skips them.
+  static bool HasFreeType(const Expr& x) {
+    if (x.kind == ExprKind::kList) return x.args.empty();
+    if (x.kind == ExprKind::kMap) return x.entries.empty();
+    return x.kind == ExprKind::kCall && x.name == "optional.none" && !x.operand;
+  }
+
   void CheckList(Expr& e) {
     Type elem;
     bool first = true;
@@ -238,6 +246,7 @@ class Checker {
           continue;
         }
       }
+      if (HasFreeType(*e.args[i])) continue;
       if (first) {
         elem = t;
         first = false;
@@ -257,6 +266,7 @@ class Checker {
       Type k = entry.key->type;
       Type v = entry.value->type;
       if (entry.optional && v.kind() == TypeKind::kOptional) v = v.elem();
+      if (HasFreeType(*entry.value)) v = first ? Type::Dyn() : vt;
       if (!k.is_dyn_like() && k.kind() != TypeKind::kInt && k.kind() != TypeKind::kUint &&
           k.kind() != TypeKind::kBool && k.kind() != TypeKind::kString) {
         Report(*entry.key, "unsupported map key type: " + k.ToString());
