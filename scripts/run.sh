@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
-# `make run`: serve the embedded demo cluster (no kubeconfig) once `allot serve` exists;
-# until then print the CLI help and evaluate a sample selector.
+# `make run`: serve the embedded demo cluster (deploy/demo) on http://127.0.0.1:8888.
+# Usage: scripts/run.sh [BUILD_DIR] [extra allot serve flags...]
 set -euo pipefail
+cd "$(dirname "$0")/.."
 build_dir=${1:-build}
-allot="$build_dir/service/allot"
-if "$allot" serve --help >/dev/null 2>&1; then
-  exec "$allot" serve --demo deploy/demo --listen 127.0.0.1:8888
+shift || true
+bin="$build_dir/service/allot"
+if [ ! -x "$bin" ]; then
+  echo "run.sh: $bin not built (run 'make build')" >&2
+  exit 1
 fi
-"$allot" help || true
-echo
-echo "Sample selector on a sample device:"
-"$allot" cel eval "device.capacity['gpu.example.com'].memory.compareTo(quantity('10Gi')) >= 0" \
-  --device tests/testdata/devices/example-gpu.json
+echo "allot: demo cluster from deploy/demo on http://127.0.0.1:8888 (walk-through: docs/service.md; Ctrl-C stops)"
+exec "$bin" serve --demo deploy/demo --listen 127.0.0.1:8888 "$@"

@@ -1,0 +1,82 @@
+#include "service/extender/cluster_index.h"
+
+#include <spdlog/spdlog.h>
+
+#include "api/codec.h"
+#include "core/model/convert.h"
+
+namespace allot::svc {
+
+std::shared_ptr<const ClusterIndex> IndexCache::Get(const std::shared_ptr<const ClusterSnapshot>& cluster) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (last_ != nullptr && last_->cluster == cluster) return last_;
+  const auto& slices = cluster->objects[static_cast<size_t>(ObjectKind::kResourceSlice)];
+  const auto& classes = cluster->objects[static_cast<size_t>(ObjectKind::kDeviceClass)];
+  const auto& nodes = cluster->objects[static_cast<size_t>(ObjectKind::kNode)];
+  auto next = std::make_shared<ClusterIndex>();
+  next->cluster = cluster;
+  if (last_ != nullptr && slices == last_slices_ && classes == last_classes_) {
+    next->devices = last_->devices;
+    next->problems = last_->problems;
+  } else {
+    auto problems = std::make_shared<std::vector<std::string>>();
+    std::vector<std::shared_ptr<const model::Slice>> model_slices;
+    std::unordered_map<std::string, std::pair<std::string, std::shared_ptr<const model::Slice>>> next_cache;
+    for (const auto& [key, object] : *slices) {
+      std::string rv = ResourceVersionOf(*object);
+      auto cached = slice_cache_.find(key);
+      if (cached != slice_cache_.end() && cached->second.first == rv && !rv.empty()) {
+        model_slices.push_back(cached->second.second);
+        next_cache.emplace(key, cached->second);
+        continue;
+      }
+      auto decoded = api::Decode<api::ResourceSlice>(*object);
+      if (!decoded.ok()) {
+        problems->push_back("ResourceSlice " + key + ": " + std::string(decoded.status().message()));
+        continue;
+      }
+      auto converted = model::ToModel(*decoded);
+      if (!converted.ok()) {
+        problems->push_back("ResourceSlice " + key + ": " + std::string(converted.status().message()));
+        continue;
+      }
+      model_slices.push_back(*converted);
+      next_cache.emplace(key, std::make_pair(rv, *converted));
+    }
+    slice_cache_ = std::move(next_cache);
+    std::vector<std::shared_ptr<const model::DeviceClass>> model_classes;
+    for (const auto& [key, object] : *classes) {
+      auto decoded = api::Decode<api::DeviceClass>(*object);
+      if (!decoded.ok()) {
+        problems->push_back("DeviceClass " + key + ": " + std::string(decoded.status().message()));
+        continue;
+      }
+      model_classes.push_back(model::ToModel(*decoded));
+    }
+    for (const auto& p : *problems) spdlog::warn("index: skipping {}", p);
+    next->devices = index::Snapshot::Build(std::move(model_slices), std::move(model_classes));
+    next->problems = std::move(problems);
+  }
+  if (last_ != nullptr && nodes == last_nodes_) {
+    next->nodes = last_->nodes;
+  } else {
+    auto node_map = std::make_shared<NodeMap>();
+    for (const auto& [key, object] : *nodes) {
+      auto decoded = api::Decode<api::Node>(*object);
+      if (!decoded.ok()) {
+        spdlog::warn("index: skipping Node {}: {}", key, decoded.status().message());
+        continue;
+      }
+      model::Node node = model::ToModel(*decoded);
+      node_map->emplace(node.name, std::move(node));
+    }
+    next->nodes = std::move(node_map);
+  }
+  last_slices_ = slices;
+  last_classes_ = classes;
+  last_nodes_ = nodes;
+  last_ = next;
+  return next;
+}
+
+}  // namespace allot::svc

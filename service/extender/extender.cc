@@ -1,0 +1,317 @@
+#include "service/extender/extender.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <utility>
+
+#include <spdlog/spdlog.h>
+
+#include "api/codec.h"
+#include "core/alloc/allocator.h"
+#include "core/alloc/node_fanout.h"
+#include "core/cel/selector.h"
+#include "core/model/convert.h"
+
+namespace allot::svc {
+
+StatusOr<ScorePolicy> ParseScorePolicy(std::string_view text) {
+  if (text == "pack") return ScorePolicy::kPack;
+  if (text == "spread") return ScorePolicy::kSpread;
+  if (text == "none") return ScorePolicy::kNone;
+  return InvalidArgumentError("--score-policy must be pack, spread or none, got '" + std::string(text) + "'");
+}
+
+StatusOr<alloc::Features> ParseFeatureGates(std::string_view text) {
+  alloc::Features f;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t comma = text.find(',', start);
+    if (comma == std::string_view::npos) comma = text.size();
+    std::string_view item = text.substr(start, comma - start);
+    start = comma + 1;
+    if (item.empty()) continue;
+    size_t eq = item.find('=');
+    if (eq == std::string_view::npos) return InvalidArgumentError("--feature-gates: expected Name=bool, got '" + std::string(item) + "'");
+    std::string name(item.substr(0, eq));
+    std::string value(item.substr(eq + 1));
+    if (value != "true" && value != "false") {
+      return InvalidArgumentError("--feature-gates: " + name + ": value must be true or false");
+    }
+    bool on = value == "true";
+    if (name == "DRAAdminAccess") {
+      f.admin_access = on;
+    } else if (name == "DRAPrioritizedList") {
+      f.prioritized_list = on;
+    } else if (name == "DRAPartitionableDevices") {
+      f.partitionable_devices = on;
+    } else if (name == "DRADeviceTaints") {
+      f.device_taints = on;
+    } else if (name == "DRAConsumableCapacity") {
+      f.consumable_capacity = on;
+    } else if (name == "DRADeviceBindingConditions" || name == "DRAResourceClaimDeviceStatus") {
+      f.device_binding_and_status = on;
+    } else if (name == "DRAListTypeAttributes") {
+      f.list_type_attributes = on;
+    } else {
+      return InvalidArgumentError("--feature-gates: unknown feature gate '" + name + "'");
+    }
+  }
+  return f;
+}
+
+struct Extender::State {
+  std::shared_ptr<const ClusterSnapshot> snapshot;
+  std::shared_ptr<const ClusterIndex> index;
+  std::vector<Reservation> reservations;
+  index::AllocatedState allocated;
+};
+
+namespace {
+
+Extender::Reply BadRequest(ServiceMetrics& metrics, std::string_view verb, const Status& status) {
+  metrics.extender_requests->Add({{"verb", std::string(verb)}, {"result", "bad_request"}}).Increment();
+  metrics.http_bad_requests->Add({{"route", std::string(verb)}}).Increment();
+  Json body = {{"error", std::string(status.message())}};
+  return {400, body.dump(-1, ' ', false, Json::error_handler_t::replace)};
+}
+
+std::string Dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
+
+// Candidate node names of a filter/prioritize request (cache mode NodeNames, else Nodes.items).
+std::vector<std::string> CandidateNames(const api::ExtenderArgs& args) {
+  std::vector<std::string> names;
+  if (args.node_names.has_value()) return *args.node_names;
+  if (args.nodes.has_value()) {
+    for (const auto& node : args.nodes->items) names.push_back(node.metadata.name);
+  }
+  return names;
+}
+
+Json FilterResultJson(const api::ExtenderArgs& args, const std::vector<std::string>& passed,
+                      const std::map<std::string, std::string>& failed,
+                      const std::map<std::string, std::string>& unresolvable, const std::string& error) {
+  Json out = Json::object();
+  if (args.nodes.has_value() && !args.node_names.has_value()) {
+    std::set<std::string> keep(passed.begin(), passed.end());
+    api::NodeList list = *args.nodes;
+    list.items.erase(std::remove_if(list.items.begin(), list.items.end(),
+                                    [&](const api::Node& n) { return keep.count(n.metadata.name) == 0; }),
+                     list.items.end());
+    out["Nodes"] = api::Encode(list);
+    out["NodeNames"] = nullptr;
+  } else {
+    out["Nodes"] = nullptr;
+    out["NodeNames"] = passed;
+  }
+  out["FailedNodes"] = failed;
+  out["FailedAndUnresolvableNodes"] = unresolvable;
+  out["Error"] = error;
+  return out;
+}
+
+// Effective allocation of a pod claim: its status, else an in-flight reservation.
+const api::AllocationResult* EffectiveAllocation(const PodClaim& claim, const std::vector<Reservation>& reservations) {
+  if (claim.claim.status.allocation.has_value()) return &*claim.claim.status.allocation;
+  for (const auto& r : reservations) {
+    if (r.claim_key == claim.key) return &r.allocation;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+Extender::Extender(ClusterStore& store, KubeClient& kube, ServiceMetrics& metrics, ExtenderOptions options)
+    : store_(store),
+      kube_(kube),
+      metrics_(metrics),
+      options_(options),
+      reservations_(&metrics, options.reservation_ttl),
+      fanout_(std::make_unique<alloc::NodeFanout>(std::max<size_t>(1, options.fanout_threads))),
+      cel_cache_(std::make_unique<cel::CompileCache>()) {
+  store_.AddListener([this](const std::shared_ptr<const ClusterSnapshot>& snapshot) {
+    reservations_.Observe(*snapshot);
+  });
+}
+
+Extender::~Extender() = default;
+
+std::shared_ptr<const std::vector<api::ResourceClaim>> Extender::AllocatedClaims(const ClusterSnapshot& snapshot) {
+  const auto& map = snapshot.objects[static_cast<size_t>(ObjectKind::kResourceClaim)];
+  std::lock_guard<std::mutex> lock(claims_mu_);
+  if (claims_map_ == map && allocated_claims_ != nullptr) return allocated_claims_;
+  auto out = std::make_shared<std::vector<api::ResourceClaim>>();
+  for (const auto& [key, object] : *map) {
+    auto status = object->find("status");
+    if (status == object->end() || !status->is_object() || !status->contains("allocation")) continue;
+    auto decoded = api::Decode<api::ResourceClaim>(*object);
+    if (!decoded.ok()) {
+      spdlog::warn("skipping undecodable ResourceClaim {}: {}", key, decoded.status().message());
+      continue;
+    }
+    if (decoded->status.allocation.has_value()) out->push_back(std::move(decoded).value());
+  }
+  claims_map_ = map;
+  allocated_claims_ = out;
+  return out;
+}
+
+StatusOr<index::AllocatedState> Extender::BuildAllocated(const ClusterIndex& index, const ClusterSnapshot& snapshot,
+                                                         const std::vector<Reservation>& reservations) {
+  index::AllocatedStateBuilder builder(*index.devices);
+  std::set<std::string> allocated_keys;
+  for (const auto& claim : *AllocatedClaims(snapshot)) {
+    auto status = builder.AddClaim(claim, options_.features.consumable_capacity);
+    if (!status.ok()) spdlog::warn("claim {}/{}: {}", claim.metadata.namespace_, claim.metadata.name, status.message());
+    allocated_keys.insert(claim.metadata.namespace_ + "/" + claim.metadata.name);
+  }
+  for (const auto& r : reservations) {
+    if (allocated_keys.count(r.claim_key) > 0) continue;
+    api::ResourceClaim synthetic;
+    synthetic.status.allocation = r.allocation;
+    auto status = builder.AddClaim(synthetic, options_.features.consumable_capacity);
+    if (!status.ok()) spdlog::warn("reservation {}: {}", r.claim_key, status.message());
+  }
+  return std::move(builder).Build();
+}
+
+StatusOr<Extender::State> Extender::LoadState() {
+  State state;
+  state.snapshot = store_.Load();
+  if (!state.snapshot->synced()) return UnavailableError("allot has not synced the cluster state yet");
+  state.index = index_cache_.Get(state.snapshot);
+  state.reservations = reservations_.Active();
+  auto allocated = BuildAllocated(*state.index, *state.snapshot, state.reservations);
+  if (!allocated.ok()) return allocated.status();
+  state.allocated = std::move(allocated).value();
+  return state;
+}
+
+void Extender::RememberPod(const api::Pod& pod) {
+  if (pod.metadata.uid.empty()) return;
+  std::lock_guard<std::mutex> lock(pods_mu_);
+  if (pods_by_uid_.size() > 10000) pods_by_uid_.clear();
+  pods_by_uid_[pod.metadata.uid] = pod;
+}
+
+Extender::Reply Extender::Filter(std::string_view body) {
+  auto start = std::chrono::steady_clock::now();
+  auto args = api::Decode<api::ExtenderArgs>(body);
+  if (!args.ok()) return BadRequest(metrics_, "filter", args.status());
+  const std::vector<std::string> names = CandidateNames(*args);
+  auto finish = [&](const std::vector<std::string>& passed, const std::map<std::string, std::string>& failed,
+                    const std::map<std::string, std::string>& unresolvable, const std::string& error,
+                    const char* pod_result) {
+    metrics_.filter_pods->Add({{"result", pod_result}}).Increment();
+    metrics_.filter_nodes->Add({{"result", "passed"}}).Increment(static_cast<double>(passed.size()));
+    metrics_.filter_nodes->Add({{"result", "failed"}}).Increment(static_cast<double>(failed.size()));
+    metrics_.filter_nodes->Add({{"result", "unresolvable"}}).Increment(static_cast<double>(unresolvable.size()));
+    metrics_.extender_requests->Add({{"verb", "filter"}, {"result", error.empty() ? "ok" : "error"}}).Increment();
+    if (!error.empty()) spdlog::info("filter {}/{}: {}", args->pod.metadata.namespace_, args->pod.metadata.name, error);
+    return Reply{200, Dump(FilterResultJson(*args, passed, failed, unresolvable, error))};
+  };
+  if (!HasClaims(args->pod)) return finish(names, {}, {}, "", "no_claims");
+  RememberPod(args->pod);
+
+  auto state = LoadState();
+  if (!state.ok()) return finish({}, {}, {}, std::string(state.status().message()), "error");
+  auto claims = ResolvePodClaims(args->pod, *state->snapshot);
+  if (!claims.ok()) return finish({}, {}, {}, std::string(claims.status().message()), "error");
+
+  std::vector<const api::ResourceClaim*> pending;
+  std::vector<std::pair<std::string, model::NodeSelector>> pinned;  // claim key, allocation node selector
+  for (const auto& claim : *claims) {
+    const api::AllocationResult* allocation = EffectiveAllocation(claim, state->reservations);
+    if (allocation == nullptr) {
+      pending.push_back(&claim.claim);
+    } else if (allocation->node_selector.has_value()) {
+      pinned.emplace_back(claim.key, model::ToModel(*allocation->node_selector));
+    }
+  }
+
+  std::vector<std::string> passed;
+  std::map<std::string, std::string> failed;
+  std::map<std::string, std::string> unresolvable;
+  std::vector<model::Node> candidates;
+  for (const auto& name : names) {
+    auto it = state->index->nodes->find(name);
+    if (it == state->index->nodes->end()) {
+      unresolvable[name] = "node not found in allot's cluster state";
+      continue;
+    }
+    bool ok = true;
+    for (const auto& [key, selector] : pinned) {
+      auto match = model::Matches(selector, it->second);
+      if (!match.ok() || !*match) {
+        unresolvable[name] = "claim is allocated for other nodes";
+        ok = false;
+        break;
+      }
+    }
+    if (ok) candidates.push_back(it->second);
+  }
+  if (pending.empty()) {
+    for (const auto& node : candidates) passed.push_back(node.name);
+    return finish(passed, failed, unresolvable, "", "allocated");
+  }
+
+  alloc::FanoutOptions fanout_options;
+  fanout_options.allocate.deadline = start + options_.filter_timeout;
+  fanout_options.allocate.cel_cache = cel_cache_.get();
+  auto verdicts = fanout_->Run(*state->index->devices, state->allocated, candidates, pending, options_.features,
+                               fanout_options);
+  std::string error;
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    const auto& verdict = verdicts[i];
+    const std::string& name = candidates[i].name;
+    switch (verdict.kind) {
+      case alloc::NodeVerdict::Kind::kFits: passed.push_back(name); break;
+      case alloc::NodeVerdict::Kind::kDoesNotFit: failed[name] = "cannot allocate all claims"; break;
+      case alloc::NodeVerdict::Kind::kNodeFailure:
+        failed[name] = "resource pools on the node are incomplete or invalid";
+        break;
+      case alloc::NodeVerdict::Kind::kSkipped: failed[name] = "not evaluated"; break;
+      case alloc::NodeVerdict::Kind::kError:
+        if (error.empty()) error = std::string(verdict.status.message());
+        break;
+    }
+  }
+  metrics_.allocation_duration->Add({{"phase", "filter"}}, ServiceMetrics::LatencyBuckets())
+      .Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  if (!error.empty()) return finish({}, {}, {}, error, "error");
+  return finish(passed, failed, unresolvable, "", passed.empty() ? "unschedulable" : "allocated");
+}
+
+Extender::Reply Extender::Prioritize(std::string_view body) {
+  auto args = api::Decode<api::ExtenderArgs>(body);
+  if (!args.ok()) return BadRequest(metrics_, "prioritize", args.status());
+  const std::vector<std::string> names = CandidateNames(*args);
+  std::vector<int64_t> scores(names.size(), 0);
+  if (HasClaims(args->pod) && options_.score_policy != ScorePolicy::kNone) {
+    auto state = LoadState();
+    if (state.ok()) {
+      // Free devices per node: node-local devices not exclusively allocated or counter-consuming.
+      std::vector<size_t> free(names.size(), 0);
+      size_t max_free = 0;
+      for (size_t i = 0; i < names.size(); ++i) {
+        const auto* slices = state->index->devices->node_local_slices(names[i]);
+        if (slices == nullptr) continue;
+        for (uint32_t s : *slices) {
+          for (auto uid : state->index->devices->slices()[s].device_uids) free[i] += !state->allocated.ConsumesCounters(uid);
+        }
+        max_free = std::max(max_free, free[i]);
+      }
+      for (size_t i = 0; i < names.size(); ++i) {
+        double ratio = max_free == 0 ? 0.0 : static_cast<double>(free[i]) / static_cast<double>(max_free);
+        double score = options_.score_policy == ScorePolicy::kPack ? 10.0 * (1.0 - ratio) : 10.0 * ratio;
+        scores[i] = std::clamp<int64_t>(std::lround(score), api::kMinExtenderPriority, api::kMaxExtenderPriority);
+      }
+    }
+  }
+  Json out = Json::array();
+  for (size_t i = 0; i < names.size(); ++i) out.push_back({{"Host", names[i]}, {"Score", scores[i]}});
+  metrics_.extender_requests->Add({{"verb", "prioritize"}, {"result", "ok"}}).Increment();
+  return {200, Dump(out)};
+}
+
+}  // namespace allot::svc

@@ -1,0 +1,118 @@
+// Extender: the three scheduler-extender verbs over the cluster store and the allocator.
+//
+//   Filter      which of the candidate nodes can satisfy the pod's claims (advisory; nothing is held)
+//   Prioritize  0..10 per node by the score policy (pack | spread | none)
+//   Bind        the authoritative allocation: allocate against the latest state plus in-flight binds,
+//               reserve in memory at once, write finalizer + claim status (resourceVersion, 409 retry),
+//               POST pods/binding, undo the claim writes if anything fails
+//
+// Each verb takes the raw request body and returns the HTTP status and response body, so the logic is
+// tested without sockets. Malformed bodies are 400 {"error": "<json path>: <problem>"}; everything else
+// is 200 with the wire result (errors in its Error field), as kube-scheduler expects.
+// Wire format and failure semantics: docs/extender-api.md.
+//
+// Thread safety: thread-safe. Filter/Prioritize read one ClusterSnapshot each and never block on writers;
+// Bind serialises only its allocate-and-reserve step (bind_mu_), not the API writes.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "api/k8s/core_v1.h"
+#include "core/alloc/features.h"
+#include "core/common/status.h"
+#include "core/index/allocated_state.h"
+#include "service/extender/cluster_index.h"
+#include "service/extender/pod_claims.h"
+#include "service/extender/reservations.h"
+#include "service/metrics/service_metrics.h"
+#include "service/store/cluster_store.h"
+#include "service/watch/kube_client.h"
+
+namespace allot::alloc {
+class NodeFanout;
+}
+namespace allot::cel {
+class CompileCache;
+}
+
+namespace allot::svc {
+
+enum class ScorePolicy { kPack, kSpread, kNone };
+
+// "pack", "spread", "none"; kInvalidArgument otherwise.
+StatusOr<ScorePolicy> ParseScorePolicy(std::string_view text);
+// Kubernetes --feature-gates syntax "Name=true,Other=false" over the 1.36 defaults. Known names:
+// DRAAdminAccess, DRAPrioritizedList, DRAPartitionableDevices, DRADeviceTaints, DRAConsumableCapacity,
+// DRADeviceBindingConditions, DRAResourceClaimDeviceStatus, DRAListTypeAttributes. Unknown names and
+// values other than true/false are kInvalidArgument.
+StatusOr<alloc::Features> ParseFeatureGates(std::string_view text);
+
+struct ExtenderOptions {
+  alloc::Features features;
+  ScorePolicy score_policy = ScorePolicy::kPack;
+  size_t fanout_threads = 2;
+  std::chrono::milliseconds filter_timeout{4000};
+  std::chrono::seconds reservation_ttl{120};
+  int max_write_attempts = 5;  // claim status writes retried on 409
+};
+
+class Extender {
+ public:
+  struct Reply {
+    int status = 200;
+    std::string body;
+  };
+
+  // `store`, `kube` and `metrics` must outlive the extender. Registers a store listener (construct before
+  // the reflectors start).
+  Extender(ClusterStore& store, KubeClient& kube, ServiceMetrics& metrics, ExtenderOptions options);
+  ~Extender();
+
+  Reply Filter(std::string_view body);
+  Reply Prioritize(std::string_view body);
+  Reply Bind(std::string_view body);
+
+  ReservationTable& reservations() { return reservations_; }
+
+ private:
+  struct State;  // one request's view: snapshot, index, reservations, allocated state
+  struct ClaimWrite;
+
+  // Loads the current snapshot and builds the allocated state (claims + in-flight reservations).
+  StatusOr<State> LoadState();
+  // Allocated claims of the snapshot's claim map, decoded once per map version.
+  std::shared_ptr<const std::vector<api::ResourceClaim>> AllocatedClaims(const ClusterSnapshot& snapshot);
+  StatusOr<index::AllocatedState> BuildAllocated(const ClusterIndex& index, const ClusterSnapshot& snapshot,
+                                                 const std::vector<Reservation>& reservations);
+  // Bind helpers (binder.cc).
+  StatusOr<api::Pod> LookupPod(const std::string& ns, const std::string& name, const std::string& uid);
+  Status WriteClaim(const api::Pod& pod, ClaimWrite& write);
+  void UndoClaim(const api::Pod& pod, const ClaimWrite& write);
+  void RememberPod(const api::Pod& pod);
+
+  ClusterStore& store_;
+  KubeClient& kube_;
+  ServiceMetrics& metrics_;
+  const ExtenderOptions options_;
+  IndexCache index_cache_;
+  ReservationTable reservations_;
+  std::unique_ptr<alloc::NodeFanout> fanout_;
+  std::unique_ptr<cel::CompileCache> cel_cache_;
+
+  std::mutex bind_mu_;  // serialises allocate-and-reserve in Bind
+
+  std::mutex claims_mu_;
+  std::shared_ptr<const ObjectMap> claims_map_;                            // guarded by claims_mu_
+  std::shared_ptr<const std::vector<api::ResourceClaim>> allocated_claims_;  // guarded by claims_mu_
+
+  std::mutex pods_mu_;
+  std::unordered_map<std::string, api::Pod> pods_by_uid_;  // pods seen by filter; guarded by pods_mu_
+};
+
+}  // namespace allot::svc

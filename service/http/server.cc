@@ -1,0 +1,99 @@
+#include "service/http/server.h"
+
+#include <chrono>
+#include <exception>
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+namespace allot::svc {
+
+void WriteJson(httplib::Response& res, int status, const std::string& body) {
+  res.status = status;
+  res.set_content(body, "application/json");
+}
+
+void WriteJsonError(httplib::Response& res, int status, const std::string& message) {
+  nlohmann::json body = {{"error", message}};
+  WriteJson(res, status, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+HttpServer::HttpServer(HttpServerOptions options, ServiceMetrics& metrics)
+    : options_(std::move(options)), metrics_(metrics), server_(std::make_unique<httplib::Server>()) {
+  server_->set_tcp_nodelay(true);
+  server_->set_keep_alive_max_count(options_.keep_alive_max_requests);
+  server_->set_keep_alive_timeout(options_.keep_alive_timeout.count());
+  server_->set_read_timeout(options_.read_timeout);
+  server_->set_write_timeout(options_.write_timeout);
+  server_->set_payload_max_length(options_.max_body_bytes);
+  const size_t workers = options_.workers == 0 ? 1 : options_.workers;
+  server_->new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
+  server_->set_exception_handler([this](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+    std::string what = "unknown exception";
+    try {
+      if (ep) std::rethrow_exception(ep);
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+    }
+    metrics_.http_exceptions->Add({}).Increment();
+    spdlog::error("http {} {}: exception: {}", req.method, req.path, what);
+    WriteJsonError(res, 500, "internal error: " + what);
+  });
+  // Errors produced by the library (no route, body too large, bad request line) get a JSON body.
+  server_->set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    std::string message;
+    switch (res.status) {
+      case 404: message = "no route for " + req.method + " " + req.path; break;
+      case 413:
+        message = "request body exceeds " + std::to_string(options_.max_body_bytes) + " bytes";
+        metrics_.http_bad_requests->Add({{"route", "other"}}).Increment();
+        break;
+      default: message = "HTTP " + std::to_string(res.status); break;
+    }
+    WriteJsonError(res, res.status, message);
+  });
+}
+
+HttpServer::~HttpServer() { Stop(); }
+
+HttpHandler HttpServer::Wrap(const std::string& route, HttpHandler handler) {
+  return [this, route, handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
+    auto start = std::chrono::steady_clock::now();
+    handler(req, res);
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    metrics_.ObserveHttp(route, res.status, seconds);
+    spdlog::debug("http {} {} -> {} in {:.3f} ms", req.method, req.path, res.status, seconds * 1e3);
+  };
+}
+
+void HttpServer::Get(const std::string& pattern, const std::string& route, HttpHandler handler) {
+  server_->Get(pattern, Wrap(route, std::move(handler)));
+}
+
+void HttpServer::Post(const std::string& pattern, const std::string& route, HttpHandler handler) {
+  server_->Post(pattern, Wrap(route, std::move(handler)));
+}
+
+Status HttpServer::Start() {
+  port_ = options_.port == 0 ? server_->bind_to_any_port(options_.host)
+                             : (server_->bind_to_port(options_.host, options_.port) ? options_.port : -1);
+  if (port_ <= 0) {
+    return UnavailableError("cannot listen on " + options_.host + ":" + std::to_string(options_.port));
+  }
+  thread_ = std::thread([this] { server_->listen_after_bind(); });
+  while (!server_->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  spdlog::info("serving HTTP on {}:{} with {} workers", options_.host, port_, options_.workers);
+  return OkStatus();
+}
+
+void HttpServer::Stop() {
+  if (thread_.joinable()) {
+    server_->stop();
+    thread_.join();
+  }
+}
+
+}  // namespace allot::svc
