@@ -13,6 +13,17 @@ namespace {
 
 constexpr int64_t kMaxResults = 32;
 
+// The reference checks the claim limit per request, before adding, so huge counts cannot overflow.
+Status AddToClaimLimit(const ClaimData& cd, const std::string& request, int64_t devices, int64_t* total) {
+  if (devices > kMaxResults - *total) {
+    return InvalidArgumentError("claim " + cd.display + ", request " + request + ": adding " + std::to_string(devices) +
+                                " devices exceeds the claim limit of " + std::to_string(kMaxResults) + ", with " +
+                                std::to_string(*total) + " already accounted for");
+  }
+  *total += devices;
+  return OkStatus();
+}
+
 }  // namespace
 
 std::string ClaimDisplayName(const api::ResourceClaim& claim) {
@@ -111,12 +122,14 @@ Status Search::Prepare() {
           return InvalidArgumentError("claim " + cd.display + ", request " + req.name +
                                       ": has subrequests, but the DRAPrioritizedList feature is disabled");
         }
-        int64_t min_devices = std::numeric_limits<int64_t>::max();
         for (const api::DeviceSubRequest& sub : req.first_available) {
           if (!features_.consumable_capacity && sub.capacity) {
             return InvalidArgumentError("claim " + cd.display + ", subrequest " + sub.name +
                                         ": has capacity requests, but the DRAConsumableCapacity feature is disabled");
           }
+        }
+        int64_t min_devices = std::numeric_limits<int64_t>::max();
+        for (const api::DeviceSubRequest& sub : req.first_available) {
           ALLOT_ASSIGN_OR_RETURN(RequestData rd,
                                  PrepareRequest(cd, req.name, sub.name, sub.device_class_name, sub.selectors,
                                                 sub.allocation_mode, sub.count, std::nullopt, sub.tolerations,
@@ -124,7 +137,7 @@ Status Search::Prepare() {
           min_devices = std::min(min_devices, rd.num_devices);
           slot.data.push_back(std::move(rd));
         }
-        min_total += min_devices;
+        ALLOT_RETURN_IF_ERROR(AddToClaimLimit(cd, req.name, min_devices, &min_total));
       } else {
         static const api::ExactDeviceRequest kEmpty;
         const api::ExactDeviceRequest& ex = req.exactly ? *req.exactly : kEmpty;
@@ -135,14 +148,10 @@ Status Search::Prepare() {
         ALLOT_ASSIGN_OR_RETURN(RequestData rd,
                                PrepareRequest(cd, req.name, "", ex.device_class_name, ex.selectors, ex.allocation_mode,
                                               ex.count, ex.admin_access, ex.tolerations, ex.capacity));
-        min_total += rd.num_devices;
+        ALLOT_RETURN_IF_ERROR(AddToClaimLimit(cd, req.name, rd.num_devices, &min_total));
         slot.data.push_back(std::move(rd));
       }
       cd.requests.push_back(std::move(slot));
-    }
-    if (min_total > kMaxResults) {
-      return InvalidArgumentError("claim " + cd.display + ": number of requested devices " + std::to_string(min_total) +
-                                  " exceeds the claim limit of " + std::to_string(kMaxResults));
     }
     const auto& constraints = claim.spec.devices.constraints;
     for (size_t i = 0; i < constraints.size(); ++i) {

@@ -104,8 +104,7 @@ StatusOr<api::AllocationResult> Search::BuildClaimResult(uint32_t claim) {
     const index::Candidate& c = pools_.candidates[ch.candidate];
     const model::NodeSelection& sel =
         c.slice->per_device_node_selection ? c.device->node_selection : c.slice->node_selection;
-    const bool binds = features_.device_binding_and_status && c.device->binds_to_node;
-    if ((sel.node_name && !sel.node_name->empty()) || binds) {
+    if (sel.node_name.has_value() || c.device->binds_to_node) {
       pinned = true;
       break;
     }

@@ -139,6 +139,11 @@ StatusOr<NodePools> GatherPools(const Snapshot& snapshot, const model::Node& nod
         pool.incomplete = true;
       }
     }
+    if (pool.incomplete) {
+      // As in the reference, an incomplete pool carries no slices (never allocated from).
+      out.pools.push_back(std::move(pool));
+      continue;
+    }
     std::stable_sort(relevant.begin(), relevant.end(),
                      [](const SliceEntry* a, const SliceEntry* b) { return a->slice->name < b->slice->name; });
     for (const SliceEntry* e : relevant) {
@@ -148,7 +153,7 @@ StatusOr<NodePools> GatherPools(const Snapshot& snapshot, const model::Node& nod
         pool.slices.push_back(e);
       }
     }
-    if (!pool.incomplete) Validate(pool, partitionable_devices);
+    Validate(pool, partitionable_devices);
     for (const SliceEntry* e : pool.slices) {
       for (const auto& d : e->slice->devices) {
         if (d.has_binding_conditions) pool.has_binding_conditions = true;

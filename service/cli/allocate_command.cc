@@ -52,7 +52,7 @@ Status AddItem(const nlohmann::json& item, const std::string& list_kind, Loaded&
   if (kind == "DeviceClass") return Take(item, out.classes);
   if (kind == "ResourceClaim") return Take(item, out.claims);
   if (kind == "Node") return Take(item, out.nodes);
-  if (kind.size() > 4 && kind.compare(kind.size() - 4, 4, "List") == 0 && item.contains("items")) {
+  if (kind.size() >= 4 && kind.compare(kind.size() - 4, 4, "List") == 0 && item.contains("items")) {
     for (const auto& sub : item["items"]) {
       Status st = AddItem(sub, kind == "List" ? "" : kind, out);
       if (!st.ok()) return st;

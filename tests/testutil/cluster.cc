@@ -23,7 +23,7 @@ Status AddItem(const nlohmann::json& item, Objects& out) {
   if (kind == "DeviceClass") return Add(item, out.classes);
   if (kind == "ResourceClaim") return Add(item, out.claims);
   if (kind == "Node") return Add(item, out.nodes);
-  if (kind.size() > 4 && kind.compare(kind.size() - 4, 4, "List") == 0 && item.contains("items")) {
+  if (kind.size() >= 4 && kind.compare(kind.size() - 4, 4, "List") == 0 && item.contains("items")) {
     for (const auto& sub : item["items"]) {
       nlohmann::json copy = sub;
       if (!copy.contains("kind") && kind != "List") copy["kind"] = kind.substr(0, kind.size() - 4);

@@ -111,7 +111,7 @@ INSTANTIATE_TEST_SUITE_P(
                     Fixture{"nvidia-a100-40gb-x8-dynmig.json", "dgx-a100-01", "mig.nvidia.com",
                             {"device.attributes['gpu.nvidia.com'].profile == '1g.5gb'",
                              "device.attributes['gpu.nvidia.com'].profile == '3g.20gb'", "true"}}),
-    [](const testing::TestParamInfo<Fixture>& info) { return info.index == 0 ? "H100" : "A100"; });
+    [](const testing::TestParamInfo<Fixture>& p) { return p.index == 0 ? "H100" : "A100"; });
 
 }  // namespace
 }  // namespace allot::alloc

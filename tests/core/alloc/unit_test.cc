@@ -23,7 +23,7 @@ Quantity Q(const char* s) { return *Quantity::Parse(s); }
 
 const api::DeviceClass kClassA = testutil::MakeClass("class-a", "device.driver == 'driver-a'");
 
-StatusOr<std::optional<AllocationResults>> Run(const std::vector<api::ResourceSlice>& slices,
+StatusOr<std::optional<AllocationResults>> RunAlloc(const std::vector<api::ResourceSlice>& slices,
                                                const std::vector<api::ResourceClaim>& claims,
                                                const std::vector<api::ResourceClaim>& allocated = {},
                                                const Features& features = Features(),
@@ -152,17 +152,17 @@ TEST(PoolsTest, PoolsSortedByDriverThenName) {
 
 TEST(AllocatorTest, FirstFitAndAllocatedDevicesSkipped) {
   auto slice = SliceBuilder("s", "driver-a", "pool", "node-1").Device("d0").Device("d1").Build();
-  auto first = Run({slice}, {testutil::MakeClaim("c", "class-a")});
+  auto first = RunAlloc({slice}, {testutil::MakeClaim("c", "class-a")});
   ASSERT_TRUE(first.ok()) << first.status();
   ASSERT_TRUE(first->has_value());
   EXPECT_EQ((**first)[0].devices.results[0].device, "d0");
   api::ResourceClaim used = testutil::MakeClaim("used", "class-a");
   used.status.allocation = (**first)[0];
-  auto second = Run({slice}, {testutil::MakeClaim("c2", "class-a")}, {used});
+  auto second = RunAlloc({slice}, {testutil::MakeClaim("c2", "class-a")}, {used});
   ASSERT_TRUE(second.ok());
   ASSERT_TRUE(second->has_value());
   EXPECT_EQ((**second)[0].devices.results[0].device, "d1");
-  auto none = Run({slice}, {testutil::MakeClaim("c3", "class-a", 3)});
+  auto none = RunAlloc({slice}, {testutil::MakeClaim("c3", "class-a", 3)});
   ASSERT_TRUE(none.ok());
   EXPECT_FALSE(none->has_value());
 }
@@ -177,12 +177,12 @@ TEST(AllocatorTest, CountersBlockOvercommitAndTaintsBlockUntolerated) {
                      .Device("p1").Consumes("gpu", "mem", "6")
                      .Device("p2").Consumes("gpu", "mem", "2").Taint("k", "v", "NoSchedule")
                      .Build();
-  auto two = Run({counters, devices}, {testutil::MakeClaim("c", "class-a", 2)});
+  auto two = RunAlloc({counters, devices}, {testutil::MakeClaim("c", "class-a", 2)});
   ASSERT_TRUE(two.ok()) << two.status();
   EXPECT_FALSE(two->has_value());  // p0+p1 overcommit; p2 is tainted
   Features no_taints = Features();
   no_taints.device_taints = false;
-  auto with_p2 = Run({counters, devices}, {testutil::MakeClaim("c", "class-a", 2)}, {}, no_taints);
+  auto with_p2 = RunAlloc({counters, devices}, {testutil::MakeClaim("c", "class-a", 2)}, {}, no_taints);
   ASSERT_TRUE(with_p2.ok());
   ASSERT_TRUE(with_p2->has_value());
   EXPECT_EQ((**with_p2)[0].devices.results[1].device, "p2");
@@ -190,7 +190,7 @@ TEST(AllocatorTest, CountersBlockOvercommitAndTaintsBlockUntolerated) {
 
 TEST(AllocatorTest, CelRuntimeErrorIsFatal) {
   auto slice = SliceBuilder("s", "driver-a", "pool", "node-1").Device("d0").Build();
-  auto r = Run({slice}, {testutil::MakeClaim("c", "class-a", 1, "device.attributes['driver-a'].missing == 1")});
+  auto r = RunAlloc({slice}, {testutil::MakeClaim("c", "class-a", 1, "device.attributes['driver-a'].missing == 1")});
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find("CEL runtime error"), std::string_view::npos) << r.status();
   EXPECT_FALSE(IsNodeFailure(r.status()));
@@ -205,10 +205,10 @@ TEST(AllocatorTest, SearchBudgetExhaustionIsAnError) {
   claim.spec.devices.constraints.push_back(same);
   Options options;
   options.max_steps = 20;
-  auto r = Run({b.Build()}, {claim}, {}, Features(), options);
+  auto r = RunAlloc({b.Build()}, {claim}, {}, Features(), options);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kResourceExhausted);
-  auto unlimited = Run({b.Build()}, {claim});
+  auto unlimited = RunAlloc({b.Build()}, {claim});
   ASSERT_TRUE(unlimited.ok());
   EXPECT_FALSE(unlimited->has_value());
 }
