@@ -69,6 +69,7 @@ struct Expr {
   int builtin = -1;                          // kCall: engine-implemented operator/function (see interpreter)
   std::vector<std::shared_ptr<const void>> prepared;  // per candidate overload, from Overload::prepare
   bool global_qualified = false;             // kCall: a dotted global name like strings.quote (no receiver)
+  uint64_t folded_cost = 0;                  // kConst made by constant folding: the runtime cost it replaced
 };
 
 // Creates nodes with fresh ids.

@@ -249,9 +249,15 @@ Value Evaluate(const Expr& e, EvalState& st) {
   switch (e.kind) {
     case ExprKind::kConst: {
       const Value& c = e.constant;
-      if (c.is_string()) return Value::StringView(c.string_value());
-      if (c.is_bytes()) return Value::BytesView(c.bytes_value());
-      return c;
+      if (e.folded_cost != 0) AddCost(st, e.folded_cost);
+      switch (c.kind()) {
+        case ValueKind::kString: return Value::StringView(c.string_value());
+        case ValueKind::kBytes: return Value::BytesView(c.bytes_value());
+        case ValueKind::kList: return Value::ListView(&c.list_value());
+        case ValueKind::kMap: return Value::MapView(&c.map_value());
+        case ValueKind::kOpaque: return Value::OpaqueView(&c.opaque_value());
+        default: return c;
+      }
     }
     case ExprKind::kIdent:
       AddCost(st, 1);

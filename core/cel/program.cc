@@ -6,6 +6,7 @@
 
 #include "core/cel/checker.h"
 #include "core/cel/cost.h"
+#include "core/cel/fold.h"
 #include "core/cel/interpreter.h"
 #include "core/cel/parser.h"
 
@@ -22,6 +23,7 @@ StatusOr<std::shared_ptr<const Program>> Program::Compile(std::string_view expre
   auto program = std::shared_ptr<Program>(new Program());
   program->expression_ = std::string(expression);
   program->cost_ = EstimateCost(*parsed.root, *env);
+  FoldConstants(*parsed.root);
   program->root_ = std::move(parsed.root);
   program->frame_size_ = checked.frame_size;
   program->env_ = std::move(env);

@@ -5,6 +5,8 @@
 //   <list(T)>.min() T / .max() T     "min called on empty list" / "max called on empty list"
 //   <list(A)>.indexOf(A) int / .lastIndexOf(A) int   CEL equality, -1 when absent
 //   sets.contains(list(T), list(T)), sets.equivalent(...), sets.intersects(...)
+//   ext.Lists v3: <list>.slice(i, j), .flatten(), .flatten(depth), .reverse(), .distinct(), .sort(),
+//   lists.range(n), and <list>.@sortByAssociatedKeys(keys) (the function the sortBy macro expands to)
 //
 // Costs: the lists functions cost the traversal of the receiver (apiserver traversalCost: 1 per
 // scalar element, trunc(0.1 × bytes) per string); the estimate is the list size (element sizes of
@@ -12,6 +14,8 @@
 // (equivalent: 1 + 2·|a|·|b|), as cel-go.
 //
 // Thread safety: stateless functions.
+#include <algorithm>
+#include <cmath>
 #include <memory>
 #include <span>
 #include <string>
@@ -127,6 +131,114 @@ Value SetsIntersects(std::span<const Value> args, const CallContext&) {
   return Value::Bool(false);
 }
 
+// ---- ext.Lists v3 (cel-go ext/lists.go) ----
+
+Value Slice(std::span<const Value> args, const CallContext&) {
+  const ListValue& l = args[0].list_value();
+  const int64_t start = args[1].int_value(), end = args[2].int_value();
+  const std::string call = "cannot slice(" + std::to_string(start) + ", " + std::to_string(end) + "), ";
+  if (start < 0 || end < 0) return Value::Error(call + "negative indexes not supported");
+  if (start > end) return Value::Error(call + "start index must be less than or equal to end index");
+  if (static_cast<int64_t>(l.size()) < end) {
+    return Value::Error(call + "list is length " + std::to_string(l.size()));
+  }
+  std::vector<Value> out;
+  for (int64_t i = start; i < end; ++i) out.push_back(l.Get(static_cast<size_t>(i)));
+  return Value::ListOf(std::move(out));
+}
+
+void FlattenInto(const ListValue& l, int64_t depth, std::vector<Value>& out) {
+  for (size_t i = 0; i < l.size(); ++i) {
+    Value v = l.Get(i);
+    if (!v.is_list() || depth == 0) {
+      out.push_back(std::move(v));
+    } else {
+      FlattenInto(v.list_value(), depth - 1, out);
+    }
+  }
+}
+
+Value Flatten(std::span<const Value> args, const CallContext&) {
+  int64_t depth = 1;
+  if (args.size() > 1) {
+    depth = args[1].int_value();
+    if (depth < 0) return Value::Error("level must be non-negative");
+  }
+  std::vector<Value> out;
+  FlattenInto(args[0].list_value(), depth, out);
+  return Value::ListOf(std::move(out));
+}
+
+Value Reverse(std::span<const Value> args, const CallContext&) {
+  const ListValue& l = args[0].list_value();
+  std::vector<Value> out;
+  for (size_t i = l.size(); i > 0; --i) out.push_back(l.Get(i - 1));
+  return Value::ListOf(std::move(out));
+}
+
+Value Distinct(std::span<const Value> args, const CallContext&) {
+  const ListValue& l = args[0].list_value();
+  std::vector<Value> out;
+  for (size_t i = 0; i < l.size(); ++i) {
+    Value v = l.Get(i);
+    bool seen = false;
+    for (const Value& u : out) {
+      if (IsTrue(Equal(v, u))) {
+        seen = true;
+        break;
+      }
+    }
+    if (!seen) out.push_back(std::move(v));
+  }
+  return Value::ListOf(std::move(out));
+}
+
+Value Range(std::span<const Value> args, const CallContext&) {
+  std::vector<Value> out;
+  for (int64_t i = 0; i < args[0].int_value(); ++i) out.push_back(Value::Int(i));
+  return Value::ListOf(std::move(out));
+}
+
+// Sorts `list` by the order of `keys` (same length, comparable elements of one kind), stably.
+Value SortByKeys(const ListValue& list, const ListValue& keys) {
+  if (list.size() != keys.size()) {
+    return Value::Error(
+        "@sortByAssociatedKeys() expected a list of the same size as the associated keys list, but got " +
+        std::to_string(list.size()) + " and " + std::to_string(keys.size()) + " elements respectively");
+  }
+  std::vector<Value> key_values;
+  for (size_t i = 0; i < keys.size(); ++i) key_values.push_back(keys.Get(i));
+  if (key_values.empty()) return Value::ListOf({});
+  const ValueKind kind = key_values[0].kind();
+  switch (kind) {
+    case ValueKind::kInt: case ValueKind::kUint: case ValueKind::kDouble: case ValueKind::kBool:
+    case ValueKind::kString: case ValueKind::kBytes:
+      break;
+    default:
+      return Value::Error("list elements must be comparable");
+  }
+  for (const Value& k : key_values) {
+    if (k.kind() != kind) return Value::Error("list elements must have the same type");
+  }
+  std::vector<size_t> order(key_values.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    int c = 0;
+    bool unordered = false;
+    return Compare(key_values[a], key_values[b], &c, &unordered) && !unordered && c < 0;
+  });
+  std::vector<Value> out;
+  for (size_t i : order) out.push_back(list.Get(i));
+  return Value::ListOf(std::move(out));
+}
+
+Value Sort(std::span<const Value> args, const CallContext&) {
+  return SortByKeys(args[0].list_value(), args[0].list_value());
+}
+Value SortByAssociatedKeys(std::span<const Value> args, const CallContext&) {
+  return SortByKeys(args[0].list_value(), args[1].list_value());
+}
+
 // ---- costs ----
 
 uint64_t TraversalCost(const Value& v) {
@@ -151,6 +263,44 @@ uint64_t ListRuntimeCost(std::span<const Value> args, const Value&) { return Tra
 CallEstimate ListEstimate(std::span<const SizeEstimate> sizes) {
   CallEstimate e;
   e.cost = {sizes[0].min, sizes[0].max};
+  return e;
+}
+
+// cel-go trackAllocatingListCall: ceil(size × factor) + 1 (call) + 10 (list creation).
+uint64_t AllocatingListCost(double factor, uint64_t size) {
+  return static_cast<uint64_t>(std::ceil(static_cast<double>(size) * factor)) + 11;
+}
+uint64_t OutputSizeCost(std::span<const Value>, const Value& result) { return AllocatingListCost(1, ActualSize(result)); }
+uint64_t FlattenCost(std::span<const Value> a, const Value&) {
+  double depth = a.size() > 1 ? static_cast<double>(a[1].int_value()) : 1.0;
+  return AllocatingListCost(depth, ActualSize(a[0]));
+}
+uint64_t SelfCompareCost(const Value& list) {
+  uint64_t n = ActualSize(list);
+  double factor = 2.0;
+  if (n > 0) {
+    Value first = list.list_value().Get(0);
+    if (first.is_string() || first.is_bytes()) factor += 0.1;
+  }
+  return AllocatingListCost(factor, n * n);
+}
+uint64_t SortCost(std::span<const Value> a, const Value&) { return SelfCompareCost(a[0]); }
+uint64_t SortByCost(std::span<const Value> a, const Value&) { return SelfCompareCost(a[1]); }
+CallEstimate AllocatingEstimate(SizeEstimate size, double factor) {
+  CallEstimate e;
+  auto cost = [&](uint64_t n) -> uint64_t {
+    if (n == UINT64_MAX) return UINT64_MAX;
+    return static_cast<uint64_t>(std::ceil(static_cast<double>(n) * factor)) + 11;
+  };
+  e.cost = {cost(size.min), cost(size.max)};
+  e.result_size = size;
+  return e;
+}
+CallEstimate SameSizeEstimate(std::span<const SizeEstimate> s) { return AllocatingEstimate(s[0], 1); }
+CallEstimate SquareEstimate(std::span<const SizeEstimate> s) {
+  auto sq = [](uint64_t n) { return (n != 0 && n > UINT64_MAX / n) ? UINT64_MAX : n * n; };
+  CallEstimate e = AllocatingEstimate({sq(s[0].min), sq(s[0].max)}, 2);
+  e.result_size = s[0];
   return e;
 }
 
@@ -219,6 +369,28 @@ Status RegisterListsLibrary(FunctionRegistry& r) {
                                    &SetsEquivalent, &SetsEstimate2, &SetsCost2)));
   ALLOT_RETURN_IF_ERROR(r.Add(Make("sets.intersects", "list_sets_intersects_list", false, {lt, lt}, Type::Bool(),
                                    &SetsIntersects, &SetsEstimate1, &SetsCost1)));
+  // ext.Lists v3.
+  const Type list_t = Type::List(Type::Param("T"));
+  ALLOT_RETURN_IF_ERROR(r.Add(Make("slice", "list_slice", true, {list_t, Type::Int(), Type::Int()}, list_t, &Slice,
+                                   &SameSizeEstimate, &OutputSizeCost)));
+  ALLOT_RETURN_IF_ERROR(r.Add(Make("flatten", "list_flatten", true, {Type::List(list_t)}, list_t, &Flatten,
+                                   &SameSizeEstimate, &FlattenCost)));
+  ALLOT_RETURN_IF_ERROR(r.Add(Make("flatten", "list_flatten_int", true, {Type::List(Type::Dyn()), Type::Int()},
+                                   Type::List(Type::Dyn()), &Flatten, &SameSizeEstimate, &FlattenCost)));
+  ALLOT_RETURN_IF_ERROR(r.Add(Make("reverse", "list_reverse", true, {list_t}, list_t, &Reverse, &SameSizeEstimate,
+                                   &OutputSizeCost)));
+  ALLOT_RETURN_IF_ERROR(r.Add(Make("distinct", "list_distinct", true, {list_t}, list_t, &Distinct, &SquareEstimate,
+                                   &SortCost)));
+  ALLOT_RETURN_IF_ERROR(r.Add(Make("lists.range", "lists_range", false, {Type::Int()}, Type::List(Type::Int()),
+                                   &Range, nullptr, &OutputSizeCost)));
+  for (const Named& t : comparable) {
+    const std::string n = t.name;
+    ALLOT_RETURN_IF_ERROR(r.Add(Make("sort", "list_" + n + "_sort", true, {Type::List(t.type)}, Type::List(t.type),
+                                     &Sort, &SquareEstimate, &SortCost)));
+    ALLOT_RETURN_IF_ERROR(r.Add(Make("@sortByAssociatedKeys", "list_" + n + "_sortByAssociatedKeys", true,
+                                     {list_t, Type::List(t.type)}, list_t, &SortByAssociatedKeys, &SquareEstimate,
+                                     &SortByCost)));
+  }
   return OkStatus();
 }
 
