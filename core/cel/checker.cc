@@ -234,6 +234,7 @@ class Checker {
   void CheckList(Expr& e) {
     Type elem;
     bool first = true;
+    bool reported = false;
     for (size_t i = 0; i < e.args.size(); ++i) {
       CheckExpr(*e.args[i]);
       Type t = e.args[i]->type;
@@ -250,8 +251,10 @@ class Checker {
       if (first) {
         elem = t;
         first = false;
-      } else if (t != elem && t.kind() != TypeKind::kError && elem.kind() != TypeKind::kError) {
+      } else if (!reported && t != elem && t.kind() != TypeKind::kError && elem.kind() != TypeKind::kError) {
+        // Like cel-go's validator: one issue per literal, at the first mismatching element.
         Report(*e.args[i], "expected type '" + elem.ToString() + "' but found '" + t.ToString() + "'");
+        reported = true;
       }
     }
     e.type = Type::List(first ? Type::Dyn() : elem);
@@ -260,6 +263,7 @@ class Checker {
   void CheckMap(Expr& e) {
     Type kt, vt;
     bool first = true;
+    bool reported = false;
     for (auto& entry : e.entries) {
       CheckExpr(*entry.key);
       CheckExpr(*entry.value);
@@ -277,11 +281,13 @@ class Checker {
         first = false;
         continue;
       }
+      if (reported) continue;
       if (k != kt && k.kind() != TypeKind::kError && kt.kind() != TypeKind::kError) {
         Report(*entry.key, "expected type '" + kt.ToString() + "' but found '" + k.ToString() + "'");
-      }
-      if (v != vt && v.kind() != TypeKind::kError && vt.kind() != TypeKind::kError) {
+        reported = true;
+      } else if (v != vt && v.kind() != TypeKind::kError && vt.kind() != TypeKind::kError) {
         Report(*entry.value, "expected type '" + vt.ToString() + "' but found '" + v.ToString() + "'");
+        reported = true;
       }
     }
     e.type = first ? Type::Map(Type::Dyn(), Type::Dyn()) : Type::Map(kt, vt);

@@ -1,5 +1,6 @@
 #include "core/cel/function_registry.h"
 
+#include <cstring>
 #include <utility>
 
 namespace allot::cel {
@@ -37,11 +38,20 @@ const Overload* FunctionRegistry::FindById(std::string_view id) const {
 uint64_t ActualSize(const Value& v) {
   switch (v.kind()) {
     case ValueKind::kString: {
-      uint64_t n = 0;
-      for (char c : v.string_value()) {
-        if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
+      // Code points = bytes - continuation bytes (10xxxxxx), counted 8 bytes at a time.
+      std::string_view s = v.string_value();
+      uint64_t continuation = 0;
+      size_t i = 0;
+      constexpr uint64_t kHigh = 0x8080808080808080ULL;
+      for (; i + 8 <= s.size(); i += 8) {
+        uint64_t w;
+        std::memcpy(&w, s.data() + i, 8);
+        continuation += static_cast<uint64_t>(__builtin_popcountll((w & kHigh) & ~((w << 1) & kHigh)));
       }
-      return n;
+      for (; i < s.size(); ++i) {
+        if ((static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) ++continuation;
+      }
+      return s.size() - continuation;
     }
     case ValueKind::kBytes: return v.bytes_value().size();
     case ValueKind::kList: return v.list_value().size();

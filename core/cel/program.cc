@@ -31,21 +31,23 @@ StatusOr<std::shared_ptr<const Program>> Program::Compile(std::string_view expre
 }
 
 Value Program::Evaluate(std::span<const Value> variables, uint64_t cost_limit, uint64_t* actual_cost) const {
-  std::array<Value, 16> small;
-  std::vector<Value> big;
   EvalState st;
   st.variables = variables;
   st.cost_limit = cost_limit;
-  if (frame_size_ > static_cast<int>(small.size())) {
-    big.resize(static_cast<size_t>(frame_size_));
-    st.slots = big.data();
-  } else {
-    st.slots = small.data();
+  auto run = [&](Value* slots) {
+    st.slots = slots;
+    Value r = cel::Evaluate(*root_, st);
+    if (actual_cost != nullptr) *actual_cost = st.cost;
+    if (st.cost_exceeded) return Value::Error(kCostLimitError);
+    return r;
+  };
+  if (frame_size_ == 0) return run(nullptr);
+  if (frame_size_ <= 16) {
+    std::array<Value, 16> small;
+    return run(small.data());
   }
-  Value r = cel::Evaluate(*root_, st);
-  if (actual_cost != nullptr) *actual_cost = st.cost;
-  if (st.cost_exceeded) return Value::Error(kCostLimitError);
-  return r;
+  std::vector<Value> big(static_cast<size_t>(frame_size_));
+  return run(big.data());
 }
 
 Value DetachValue(const Value& v) {
