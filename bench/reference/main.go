@@ -23,7 +23,7 @@ func usage() {
 	fmt.Fprintf(os.Stderr, `usage:
   reference check [-v] DIR
   reference expect [-channel C] [-timeout DURATION] FILE...
-  reference bench [-runs N] [-run-target DURATION] [-timeout DURATION] [-channel stable|incubating|experimental] FILE...
+  reference bench [-runs N] [-run-target DURATION] [-timeout DURATION] [-max-nodes N] [-channel stable|incubating|experimental] FILE...
 `)
 	os.Exit(2)
 }
@@ -55,6 +55,7 @@ func main() {
 		fs.DurationVar(&opt.RunTarget, "run-target", 200*time.Millisecond, "minimum duration of one timed run")
 		fs.StringVar(&opt.Channel, "channel", "incubating", "preferred reference implementation (stable|incubating|experimental; \"\" = NewAllocator's choice); falls back when it lacks a feature")
 		fs.DurationVar(&opt.Timeout, "timeout", 10*time.Second, "give up on a node after this long (kube-scheduler's Filter timeout)")
+		fs.IntVar(&opt.MaxNodes, "max-nodes", 0, "time Allocate on at most this many evenly spaced nodes (0 = all)")
 		withResults := fs.Bool("results", true, "include the allocation results in the JSON output")
 		_ = fs.Parse(os.Args[2:])
 		if fs.NArg() == 0 || opt.Runs < 1 {
