@@ -44,6 +44,21 @@ TEST(ListsLibraryTest, Sets) {
   EXPECT_FALSE(EvalBool("sets.intersects([1, 2], [])"));
 }
 
+TEST(ListsLibraryTest, ExtListsV3) {
+  EXPECT_TRUE(EvalBool("[1, 2, 3, 4].slice(1, 3) == [2, 3]"));
+  EXPECT_EQ(EvalError("[1, 2].slice(1, 3)"), "cannot slice(1, 3), list is length 2");
+  EXPECT_EQ(EvalError("[1, 2].slice(2, 1)"), "cannot slice(2, 1), start index must be less than or equal to end index");
+  EXPECT_TRUE(EvalBool("[[1], [2, 3]].flatten() == [1, 2, 3]"));
+  EXPECT_TRUE(EvalBool("[[[1]], [[2, 3]]].flatten(2) == [1, 2, 3]"));
+  EXPECT_EQ(EvalError("dyn([1]).flatten(-1)"), "level must be non-negative");
+  EXPECT_TRUE(EvalBool("[1, 2, 3].reverse() == [3, 2, 1]"));
+  EXPECT_TRUE(EvalBool("[1, 2, 1, 3, 2].distinct() == [1, 2, 3]"));
+  EXPECT_TRUE(EvalBool("[3, 1, 2].sort() == [1, 2, 3]"));
+  EXPECT_TRUE(EvalBool("['b', 'c', 'a'].sort() == ['a', 'b', 'c']"));
+  EXPECT_TRUE(EvalBool("lists.range(3) == [0, 1, 2]"));
+  EXPECT_EQ(EvalError("[dyn(1), dyn('a')].sort()"), "list elements must have the same type");
+}
+
 TEST(ListsLibraryTest, Costs) {
   libtest::Costs c = CostOf("[1, 2, 3].sum()");
   EXPECT_EQ(c.actual >= 3u, true);
