@@ -10,7 +10,7 @@
 #    from the reference,
 # 3. times the reference on every workload (`reference bench`), and allot on
 #    the same files when the allot binary offers the timing mode
-#    `allot bench-allocate [--runs N] FILE...` (same JSON line per file as
+#    `allot bench-allocate --runs N --max-nodes N FILE...` (same JSON line per file as
 #    `reference bench`: at least workload, ns_per_op, outcome, results),
 # 4. prints per workload: reference ns/op, allot ns/op, ratio, and whether
 #    both made the same decision (outcome, and the same devices when allocated;

@@ -14,6 +14,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -111,12 +112,24 @@ func channelOf(a structured.Allocator) string {
 	return t
 }
 
-// RunCheck checks every *.json in dir; returns the number of failures.
+// RunCheck checks every *.json in dir, printing to stdout; returns the
+// number of failures.
 func RunCheck(dir string, verbose bool) (int, error) {
+	failed, err := checkDir(dir, verbose, os.Stdout)
+	return len(failed), err
+}
+
+// RunCheckQuiet is RunCheck without output; returns the failing file names.
+func RunCheckQuiet(dir string) ([]string, error) {
+	return checkDir(dir, false, io.Discard)
+}
+
+func checkDir(dir string, verbose bool, out io.Writer) ([]string, error) {
 	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
+	var failedFiles []string
 	sort.Strings(files)
 	index := readIndex(dir)
 	ctx := context.Background()
@@ -125,8 +138,9 @@ func RunCheck(dir string, verbose bool) (int, error) {
 		base := filepath.Base(path)
 		s, err := LoadScenario(path)
 		if err != nil {
-			fmt.Printf("FAIL %s: %v\n", base, err)
+			fmt.Fprintf(out, "FAIL %s: %v\n", base, err)
 			failed++
+			failedFiles = append(failedFiles, base)
 			continue
 		}
 		row, listed := index[base]
@@ -165,22 +179,23 @@ func RunCheck(dir string, verbose bool) (int, error) {
 		}
 		if len(failures) > 0 {
 			failed++
-			fmt.Printf("FAIL %s\n", base)
+			failedFiles = append(failedFiles, base)
+			fmt.Fprintf(out, "FAIL %s\n", base)
 			for _, f := range failures {
-				fmt.Printf("    %s\n", f)
+				fmt.Fprintf(out, "    %s\n", f)
 			}
 		} else {
 			passed++
-			fmt.Printf("PASS %s\n", base)
+			fmt.Fprintf(out, "PASS %s\n", base)
 		}
 		if verbose || len(failures) > 0 {
 			for _, n := range notes {
-				fmt.Printf("    note %s\n", n)
+				fmt.Fprintf(out, "    note %s\n", n)
 			}
 		}
 	}
-	fmt.Printf("%d passed, %d failed\n", passed, failed)
-	return failed, nil
+	fmt.Fprintf(out, "%d passed, %d failed\n", passed, failed)
+	return failedFiles, nil
 }
 
 func contains(list []string, s string) bool {
