@@ -228,7 +228,9 @@ StatusOr<std::optional<DeviceTentative>> Search::AllocateDevice(uint32_t claim, 
   for (auto& con : constraints) {
     if (!con->Add(rd.base_name, rd.sub_name, device, c.slice->driver)) {
       if (must) {
-        return InvalidArgumentError("claim " + claim_data_[claim].display + ", request " + rd.name +
+        // The reference names the subrequest alone here (request.name() of the accessor).
+        const std::string& shown = rd.sub_name.empty() ? rd.base_name : rd.sub_name;
+        return InvalidArgumentError("claim " + claim_data_[claim].display + ", request " + shown +
                                     ": cannot add device " + c.slice->driver + "/" + c.slice->pool + "/" +
                                     device.name + " because a claim constraint would not be satisfied");
       }

@@ -1,5 +1,8 @@
 // The conformance table: every scenario file in tests/testdata/scenarios/k8s, run sequentially
 // through Allocate() and through NodeFanout (several copies of the node on the thread pool).
+// Also the differential table tests/core/alloc/random: generated scenarios whose expectations
+// were written by the Go reference allocator v0.36.6 (gen_random_scenarios.py +
+// `reference expect`, see bench/reference).
 #include <algorithm>
 #include <filesystem>
 #include <set>
@@ -17,19 +20,22 @@ namespace {
 
 namespace fs = std::filesystem;
 constexpr char kDir[] = "tests/testdata/scenarios/k8s";
+constexpr char kRandomDir[] = "tests/core/alloc/random";
 
-std::vector<std::string> ScenarioFiles() {
+// Paths relative to the repository root.
+std::vector<std::string> ScenarioFiles(const char* dir = kDir) {
   std::vector<std::string> out;
   std::error_code ec;
-  for (const auto& e : fs::directory_iterator(kDir, ec)) {
-    if (e.path().extension() == ".json") out.push_back(e.path().filename().string());
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    if (e.path().extension() == ".json") out.push_back(std::string(dir) + "/" + e.path().filename().string());
   }
   std::sort(out.begin(), out.end());
   return out;
 }
 
 std::string TestName(const testing::TestParamInfo<std::string>& info) {
-  std::string name = info.param.substr(0, info.param.size() - 5);
+  std::string file = fs::path(info.param).filename().string();
+  std::string name = file.substr(0, file.size() - 5);
   for (char& c : name) {
     if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
   }
@@ -49,9 +55,10 @@ class ScenarioTableTest : public testing::TestWithParam<std::string> {
     delete fanout_;
   }
   void Check(ScenarioMode mode) {
-    StatusOr<api::Scenario> sc = api::LoadScenarioFile(std::string(kDir) + "/" + GetParam());
+    StatusOr<api::Scenario> sc = api::LoadScenarioFile(GetParam());
     ASSERT_TRUE(sc.ok()) << sc.status();
-    StatusOr<ScenarioCheck> check = CheckScenario(*sc, ordered_->count(GetParam()) > 0, mode, fanout_);
+    const bool ordered = ordered_->count(fs::path(GetParam()).filename().string()) > 0;
+    StatusOr<ScenarioCheck> check = CheckScenario(*sc, ordered, mode, fanout_);
     ASSERT_TRUE(check.ok()) << check.status();
     EXPECT_TRUE(check->passed) << check->diff;
   }
@@ -66,10 +73,12 @@ TEST_P(ScenarioTableTest, Sequential) { Check(ScenarioMode::kSequential); }
 TEST_P(ScenarioTableTest, Fanout) { Check(ScenarioMode::kFanout); }
 
 INSTANTIATE_TEST_SUITE_P(K8s, ScenarioTableTest, testing::ValuesIn(ScenarioFiles()), TestName);
+INSTANTIATE_TEST_SUITE_P(ReferenceRandom, ScenarioTableTest, testing::ValuesIn(ScenarioFiles(kRandomDir)), TestName);
 
 TEST(ScenarioTableMetaTest, AllScenarioFilesPresent) {
   // 168 scenarios are the conformance table; losing files silently would weaken it.
   EXPECT_EQ(ScenarioFiles().size(), 168u);
+  EXPECT_GE(ScenarioFiles(kRandomDir).size(), 100u);
 }
 
 }  // namespace
