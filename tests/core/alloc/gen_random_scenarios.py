@@ -24,7 +24,8 @@ def sel(expr):
 
 def gen(rng, idx):
     features = ["AdminAccess", "PrioritizedList", "PartitionableDevices", "DeviceTaints"]
-    if rng.random() < 0.5:
+    extended = rng.random() < 0.5
+    if extended:
         features += ["BindingConditions", "ConsumableCapacity"]
     classes = [
         {"apiVersion": "resource.k8s.io/v1", "kind": "DeviceClass", "metadata": {"name": "class-a"},
@@ -56,6 +57,17 @@ def gen(rng, idx):
                            "capacity": {"mem": {"value": str(rng.randint(1, 3))}}}
                     if partitionable:
                         dev["consumesCounters"] = [{"counterSet": "set-0", "counters": {"mem": {"value": dev["capacity"]["mem"]["value"]}}}]
+                    if extended and rng.random() < 0.25:
+                        dev["allowMultipleAllocations"] = True
+                        if rng.random() < 0.5:
+                            dev["capacity"]["mem"]["requestPolicy"] = rng.choice([
+                                {"default": "1", "validRange": {"min": "1", "step": "1"}},
+                                {"default": "1", "validValues": ["1", "2"]}])
+                    if extended and rng.random() < 0.1:
+                        dev["bindingConditions"] = ["ready"]
+                        dev["bindingFailureConditions"] = ["failed"]
+                        if rng.random() < 0.5:
+                            dev["bindsToNode"] = True
                     if rng.random() < 0.15:
                         dev["taints"] = [{"key": "t", "value": "v", "effect": rng.choice(["NoSchedule", "NoExecute", "None"])}]
                     devs.append(dev)
@@ -93,6 +105,8 @@ def gen(rng, idx):
                                             {"key": "t", "operator": "Equal", "value": "v", "effect": "NoSchedule"}])]
         if admin_ok and rng.random() < 0.1:
             r["adminAccess"] = True
+        if extended and rng.random() < 0.25:
+            r["capacity"] = {"requests": {"mem": rng.choice(["1", "2"])}}
         return r
 
     claims = []
@@ -110,7 +124,10 @@ def gen(rng, idx):
                 reqs.append({"name": f"req-{q}", "exactly": exact(True)})
         devices_spec = {"requests": reqs}
         if rng.random() < 0.3:
-            devices_spec["constraints"] = [{"matchAttribute": rng.choice(["driver-a/numa", "driver-b/numa"])}]
+            if extended and rng.random() < 0.4:
+                devices_spec["constraints"] = [{"distinctAttribute": rng.choice(["driver-a/numa", "driver-b/model"])}]
+            else:
+                devices_spec["constraints"] = [{"matchAttribute": rng.choice(["driver-a/numa", "driver-b/numa"])}]
         claims.append({"apiVersion": "resource.k8s.io/v1", "kind": "ResourceClaim",
                        "metadata": {"name": f"claim-{c}"}, "spec": {"devices": devices_spec}})
     return {"name": f"random-{idx:04d}", "origin": "gen_random_scenarios.py", "features": features,
