@@ -204,16 +204,18 @@ class Value {
     return r;
   }
 
+  struct Text {
+    const char* data;
+    size_t size;
+  };
+
   ValueKind kind_;
   union {
     bool b_;
     int64_t i_;
     uint64_t u_;
     double d_;
-    struct {
-      const char* data;
-      size_t size;
-    } s_;
+    Text s_;
     const void* p_;
   };
   std::shared_ptr<const void> owner_;  // empty for inline and borrowed data
