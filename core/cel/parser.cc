@@ -122,25 +122,30 @@ class Parser {
     return MakeCall(off, "_?_:_", std::move(args));
   }
 
-  ExprPtr ParseOr() {
-    ExprPtr l = ParseAnd();
-    while (!failed_ && tok_.kind == TokenKind::kOr) {
-      int32_t off = tok_.offset;
-      Advance();
-      l = Call2(off, "_||_", std::move(l), ParseAnd());
-    }
-    return l;
+  // `&&` and `||` chains become balanced trees, as in cel-go, so long chains do not nest deeply.
+  ExprPtr Balanced(const char* fn, std::vector<ExprPtr>& terms, const std::vector<int32_t>& ops, size_t lo,
+                   size_t hi) {
+    size_t mid = (lo + hi + 1) / 2;
+    ExprPtr left = mid == lo ? std::move(terms[mid]) : Balanced(fn, terms, ops, lo, mid - 1);
+    ExprPtr right = mid == hi ? std::move(terms[mid + 1]) : Balanced(fn, terms, ops, mid + 1, hi);
+    return Call2(ops[mid], fn, std::move(left), std::move(right));
   }
 
-  ExprPtr ParseAnd() {
-    ExprPtr l = ParseRelation();
-    while (!failed_ && tok_.kind == TokenKind::kAnd) {
-      int32_t off = tok_.offset;
+  ExprPtr ParseLogical(bool is_or) {
+    std::vector<ExprPtr> terms;
+    std::vector<int32_t> ops;
+    terms.push_back(is_or ? ParseLogical(false) : ParseRelation());
+    const TokenKind op = is_or ? TokenKind::kOr : TokenKind::kAnd;
+    while (!failed_ && tok_.kind == op) {
+      ops.push_back(tok_.offset);
       Advance();
-      l = Call2(off, "_&&_", std::move(l), ParseRelation());
+      terms.push_back(is_or ? ParseLogical(false) : ParseRelation());
     }
-    return l;
+    if (failed_ || ops.empty()) return std::move(terms[0]);
+    return Balanced(is_or ? "_||_" : "_&&_", terms, ops, 0, ops.size() - 1);
   }
+
+  ExprPtr ParseOr() { return ParseLogical(true); }
 
   ExprPtr ParseRelation() {
     ExprPtr l = ParseAddition();

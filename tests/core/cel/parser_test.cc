@@ -95,3 +95,26 @@ TEST(ParserTest, CommentsAndWhitespace) {
 
 }  // namespace
 }  // namespace allot::cel
+
+namespace allot::cel {
+namespace {
+
+TEST(ParserTest, LongLogicalChainsAreBalanced) {
+  std::string expr = "false";
+  for (int i = 0; i < 2000; ++i) expr += " || false";
+  expr += " || true";
+  auto v = EvaluateForTest(expr);
+  ASSERT_TRUE(v.ok()) << v.status();
+  EXPECT_TRUE(v->bool_value());
+}
+
+TEST(ParserTest, LongArithmeticChainWithinTheLengthLimit) {
+  std::string expr = "0";
+  while (expr.size() < 10 * 1024 - 4) expr += "+1";
+  auto v = EvaluateForTest(expr);
+  ASSERT_TRUE(v.ok()) << v.status();
+  EXPECT_EQ(v->int_value(), static_cast<int64_t>((expr.size() - 1) / 2));
+}
+
+}  // namespace
+}  // namespace allot::cel
