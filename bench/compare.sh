@@ -69,7 +69,9 @@ REF_JSON="$OUT/results-reference.jsonl"
 
 ALLOT_JSON="$OUT/results-allot.jsonl"
 : >"$ALLOT_JSON"
-if [[ -x "$ALLOT" ]] && "$ALLOT" help 2>&1 | grep -q "bench-allocate"; then
+ALLOT_HELP=""
+[[ -x "$ALLOT" ]] && ALLOT_HELP="$("$ALLOT" help 2>&1 || true)"
+if grep -q "bench-allocate" <<<"$ALLOT_HELP"; then
   echo "== allot ($ALLOT bench-allocate)"
   "$ALLOT" bench-allocate --runs "$RUNS" --max-nodes "$MAXNODES" "${FILES[@]}" >"$ALLOT_JSON" || echo "allot bench-allocate failed (status $?)" >&2
 else
