@@ -14,6 +14,7 @@ WERROR=${WERROR:-ON}
 GENERATOR=$(command -v ninja >/dev/null 2>&1 && echo Ninja || echo "Unix Makefiles")
 passed=0
 failed=0
+skipped=0
 log_dir=${ALLOT_TEST_LOG_DIR:-build-logs}
 mkdir -p "$log_dir"
 
@@ -39,9 +40,12 @@ run_ctest_lane() {
   fi
   nfail=$(echo "$line" | sed -E 's/.*passed, ([0-9]+) tests? failed out of ([0-9]+).*/\1/')
   total=$(echo "$line" | sed -E 's/.*failed out of ([0-9]+).*/\1/')
-  passed=$((passed + total - nfail))
+  local nskip
+  nskip=$(grep -cE "\(Skipped\)$" "$log_dir/$name-ctest.log" || true)
+  passed=$((passed + total - nfail - nskip))
   failed=$((failed + nfail))
-  echo "lane $name: $((total - nfail)) passed, $nfail failed"
+  skipped=$((skipped + nskip))
+  echo "lane $name: $((total - nfail - nskip)) passed, $nfail failed, $nskip skipped"
 }
 
 case "${SANITIZE:-}" in
@@ -64,5 +68,5 @@ case "${SANITIZE:-}" in
   *) echo "SANITIZE must be address or thread"; exit 2 ;;
 esac
 
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
