@@ -12,6 +12,8 @@
 #    the same files when the allot binary offers the timing mode
 #    `allot bench-allocate --runs N --max-nodes N FILE...` (same JSON line per file as
 #    `reference bench`: at least workload, ns_per_op, outcome, results),
+# 3b. when allot has `conformance scenarios`, checks that allot decides every
+#    generated scenario as the reference did (its `expect`),
 # 4. prints per workload: reference ns/op, allot ns/op, ratio, and whether
 #    both made the same decision (outcome, and the same devices when allocated;
 #    shareIDs compared by presence). Raw JSON lines go to DIR/results-*.jsonl.
@@ -38,7 +40,7 @@ while [[ $# -gt 0 ]]; do
     --allot) ALLOT="$2"; shift 2 ;;
     --runs) RUNS="$2"; shift 2 ;;
     --max-nodes) MAXNODES="$2"; shift 2 ;;
-    -h|--help) sed -n '2,24p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h|--help) sed -n '2,25p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "compare.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -67,10 +69,17 @@ echo "== reference (k8s.io/dynamic-resource-allocation $(sed -n 's/^[[:space:]]*
 REF_JSON="$OUT/results-reference.jsonl"
 "$REF" bench -runs "$RUNS" -max-nodes "$MAXNODES" "${FILES[@]}" >"$REF_JSON"
 
-ALLOT_JSON="$OUT/results-allot.jsonl"
-: >"$ALLOT_JSON"
 ALLOT_HELP=""
 [[ -x "$ALLOT" ]] && ALLOT_HELP="$("$ALLOT" help 2>&1 || true)"
+DECISIONS_OK=1
+if grep -q "conformance scenarios" <<<"$ALLOT_HELP"; then
+  # Same decisions? The generated scenarios carry the reference's decision as `expect`.
+  echo "== allot decisions vs. reference (allot conformance scenarios on the generated scenarios)"
+  (cd "$OUT" && "$ALLOT" conformance scenarios "${SCENARIOS[@]}") | tail -n 1 || DECISIONS_OK=0
+fi
+
+ALLOT_JSON="$OUT/results-allot.jsonl"
+: >"$ALLOT_JSON"
 if grep -q "bench-allocate" <<<"$ALLOT_HELP"; then
   echo "== allot ($ALLOT bench-allocate)"
   "$ALLOT" bench-allocate --runs "$RUNS" --max-nodes "$MAXNODES" "${FILES[@]}" >"$ALLOT_JSON" || echo "allot bench-allocate failed (status $?)" >&2
@@ -78,7 +87,8 @@ else
   echo "== allot: pending (no 'bench-allocate' command in $ALLOT yet)"
 fi
 
-python3 - "$REF_JSON" "$ALLOT_JSON" <<'PY'
+STATUS=0
+python3 - "$REF_JSON" "$ALLOT_JSON" <<'PY' || STATUS=1
 import json, sys
 
 def load(path):
@@ -135,3 +145,5 @@ if pending:
     print("allot column pending: build/service/allot has no `bench-allocate` command yet.")
 sys.exit(1 if bad else 0)
 PY
+[[ $DECISIONS_OK == 1 ]] || { echo "allot and the reference decided differently on a generated scenario (see above)"; STATUS=1; }
+exit $STATUS
