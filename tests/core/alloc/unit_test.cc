@@ -188,6 +188,28 @@ TEST(AllocatorTest, CountersBlockOvercommitAndTaintsBlockUntolerated) {
   EXPECT_EQ((**with_p2)[0].devices.results[1].device, "p2");
 }
 
+TEST(AllocatorTest, ReferenceCompatReproducesTheCounterLeak) {
+  auto counters = SliceBuilder("a-counters", "driver-a", "pool", "node-1").Generation(1, 2).CounterSet("gpu", "mem", "8").Build();
+  counters.spec.node_name.reset();
+  counters.spec.all_nodes = true;
+  auto devices = SliceBuilder("b-devices", "driver-a", "pool", "node-1")
+                     .Generation(1, 2)
+                     .Device("tainted").Consumes("gpu", "mem", "6").Taint("k", "v", "NoSchedule")
+                     .Device("clean").Consumes("gpu", "mem", "6")
+                     .Build();
+  // Default (and reference v0.36.6): the refused tainted device's charge is released.
+  auto fixed = RunAlloc({counters, devices}, {testutil::MakeClaim("c", "class-a")});
+  ASSERT_TRUE(fixed.ok()) << fixed.status();
+  ASSERT_TRUE(fixed->has_value());
+  EXPECT_EQ((**fixed)[0].devices.results[0].device, "clean");
+  // reference_compat: the older reference leaks it (dra-semantics.md §13.3), so nothing fits.
+  Options compat;
+  compat.reference_compat = true;
+  auto leaked = RunAlloc({counters, devices}, {testutil::MakeClaim("c", "class-a")}, {}, Features(), compat);
+  ASSERT_TRUE(leaked.ok()) << leaked.status();
+  EXPECT_FALSE(leaked->has_value());
+}
+
 TEST(AllocatorTest, CelRuntimeErrorIsFatal) {
   auto slice = SliceBuilder("s", "driver-a", "pool", "node-1").Device("d0").Build();
   auto r = RunAlloc({slice}, {testutil::MakeClaim("c", "class-a", 1, "device.attributes['driver-a'].missing == 1")});
