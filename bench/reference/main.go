@@ -3,7 +3,7 @@
 // the version pinned in go.mod), so that allot's decisions and speed can be
 // compared with the real thing in one run on one machine.
 //
-//	reference check [-v] DIR          compare every DIR/*.json scenario with its `expect`
+//	reference check [-v] [-all-channels] DIR          compare every DIR/*.json scenario with its `expect`
 //	reference bench [flags] FILE...   time Allocate on workload files, one JSON line each
 //	reference expect FILE...          set `expect` of scenario files from the reference's decision
 //
@@ -21,7 +21,7 @@ import (
 
 func usage() {
 	fmt.Fprintf(os.Stderr, `usage:
-  reference check [-v] DIR
+  reference check [-v] [-all-channels] DIR
   reference expect [-channel C] [-timeout DURATION] FILE...
   reference bench [-runs N] [-run-target DURATION] [-timeout DURATION] [-max-nodes N] [-channel stable|incubating|experimental] FILE...
 `)
@@ -36,6 +36,7 @@ func main() {
 	case "check":
 		fs := flag.NewFlagSet("check", flag.ExitOnError)
 		verbose := fs.Bool("v", false, "print wire-form and order notes for passing cases too")
+		fs.BoolVar(&allChannelsFlag, "all-channels", false, "run every reference channel that supports the features, not only those INDEX.md lists")
 		_ = fs.Parse(os.Args[2:])
 		if fs.NArg() != 1 {
 			usage()
