@@ -38,6 +38,7 @@ struct Comprehension {
   ExprPtr cond;
   ExprPtr step;
   ExprPtr result;
+  bool is_bind = false;  // cel.bind: the accumulator is the bound variable, initialised lazily
   // Checker annotations: frame slots of the variables.
   int iter_slot = -1;
   int iter2_slot = -1;

@@ -108,6 +108,15 @@ Value EvalCall(const Expr& e, EvalState& st);
 
 Value EvalComprehension(const Expr& e, EvalState& st) {
   const Comprehension& c = *e.comp;
+  if (c.is_bind && st.lazy != nullptr) {
+    // cel.bind is lazy, as in cel-go: the initialiser runs on first use of the variable, if ever.
+    AddCost(st, 10);  // the empty range literal of the expansion
+    st.lazy[c.accu_slot] = c.init.get();
+    Value r = Evaluate(*c.result, st);
+    st.lazy[c.accu_slot] = nullptr;
+    if (st.cost_exceeded) return CostError();
+    return r;
+  }
   Value range = Evaluate(*c.range, st);
   if (st.cost_exceeded) return CostError();
   if (range.is_error()) return range;
@@ -262,7 +271,13 @@ Value Evaluate(const Expr& e, EvalState& st) {
     case ExprKind::kIdent:
       AddCost(st, 1);
       switch (e.binding) {
-        case IdentBinding::kLocal: return st.slots[e.slot];
+        case IdentBinding::kLocal:
+          if (st.lazy != nullptr && st.lazy[e.slot] != nullptr) {
+            const Expr* init = st.lazy[e.slot];
+            st.lazy[e.slot] = nullptr;
+            st.slots[e.slot] = Evaluate(*init, st);
+          }
+          return st.slots[e.slot];
         case IdentBinding::kVariable: return st.variables[static_cast<size_t>(e.slot)];
         case IdentBinding::kTypeName: {
           // The denoted type's name, e.g. `int` -> type value "int" (static strings only).

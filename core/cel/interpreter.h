@@ -19,6 +19,7 @@ namespace allot::cel {
 struct EvalState {
   std::span<const Value> variables;  // indexed by Environment variable index
   Value* slots = nullptr;            // frame for locals (size >= CheckResult::frame_size)
+  const Expr** lazy = nullptr;       // per slot: a cel.bind initialiser not yet evaluated (same size)
   uint64_t cost = 0;
   uint64_t cost_limit = UINT64_MAX;
   bool cost_exceeded = false;

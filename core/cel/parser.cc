@@ -515,8 +515,10 @@ class Parser {
       std::string v;
       if (!VarName(args[0], args[0]->offset, &v)) return target;
       auto empty = F().New(ExprKind::kList, off);
-      return Comp(off, "#unused", "", std::move(empty), v, std::move(args[1]), MakeConst(off, Value::Bool(false)),
-                  MakeIdent(off, v), std::move(args[2]));
+      ExprPtr bind = Comp(off, "#unused", "", std::move(empty), v, std::move(args[1]),
+                          MakeConst(off, Value::Bool(false)), MakeIdent(off, v), std::move(args[2]));
+      bind->comp->is_bind = true;
+      return bind;
     }
     if ((name == "all" || name == "exists" || name == "exists_one") && n == 2) {
       std::string v;
@@ -591,6 +593,7 @@ class Parser {
       auto empty = F().New(ExprKind::kList, off);
       ExprPtr bind = Comp(off, "#unused", "", std::move(empty), v, std::move(value), MakeConst(off, Value::Bool(false)),
                           MakeIdent(off, v), std::move(args[1]));
+      bind->comp->is_bind = true;
       ExprPtr then = name == "optMap" ? MakeCall(off, "optional.of", [&] {
         std::vector<ExprPtr> a;
         a.push_back(std::move(bind));
@@ -626,6 +629,7 @@ ExprPtr CloneExpr(const Expr& e, ExprFactory& factory) {
     c->comp->iter_var = e.comp->iter_var;
     c->comp->iter_var2 = e.comp->iter_var2;
     c->comp->accu_var = e.comp->accu_var;
+    c->comp->is_bind = e.comp->is_bind;
     c->comp->range = CloneExpr(*e.comp->range, factory);
     c->comp->init = CloneExpr(*e.comp->init, factory);
     c->comp->cond = CloneExpr(*e.comp->cond, factory);

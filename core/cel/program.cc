@@ -34,20 +34,23 @@ Value Program::Evaluate(std::span<const Value> variables, uint64_t cost_limit, u
   EvalState st;
   st.variables = variables;
   st.cost_limit = cost_limit;
-  auto run = [&](Value* slots) {
+  auto run = [&](Value* slots, const Expr** lazy) {
     st.slots = slots;
+    st.lazy = lazy;
     Value r = cel::Evaluate(*root_, st);
     if (actual_cost != nullptr) *actual_cost = st.cost;
     if (st.cost_exceeded) return Value::Error(kCostLimitError);
     return r;
   };
-  if (frame_size_ == 0) return run(nullptr);
+  if (frame_size_ == 0) return run(nullptr, nullptr);
   if (frame_size_ <= 16) {
     std::array<Value, 16> small;
-    return run(small.data());
+    std::array<const Expr*, 16> lazy{};
+    return run(small.data(), lazy.data());
   }
   std::vector<Value> big(static_cast<size_t>(frame_size_));
-  return run(big.data());
+  std::vector<const Expr*> lazy(static_cast<size_t>(frame_size_), nullptr);
+  return run(big.data(), lazy.data());
 }
 
 Value DetachValue(const Value& v) {

@@ -63,6 +63,9 @@ TEST(EvalTest, Macros) {
   EXPECT_TRUE(True("[10, 20].all(i, v, v == (i + 1) * 10)"));
   EXPECT_TRUE(True("{'a': 1}.transformMap(k, v, v + 1) == {'a': 2}"));
   EXPECT_TRUE(True("cel.bind(x, 2, x * x) == 4"));
+  EXPECT_TRUE(True("cel.bind(x, 1 / 0, true)"));  // lazy, like cel-go: the initialiser never runs
+  EXPECT_TRUE(True("cel.bind(a, 1, cel.bind(b, a + 1, [a, b].map(x, x * b))) == [2, 4]"));
+  EXPECT_TRUE(True("[1, 2].all(i, cel.bind(y, i * 10, y > i))"));
   EXPECT_EQ(RuntimeError("dyn(1).all(x, true)"), "got 'types.Int', expected iterable type");
 }
 
