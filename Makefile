@@ -4,6 +4,7 @@
 #   make test                 install, build, run every test (unit, conformance, ASan+UBSan lane, e2e)
 #   make test SANITIZE=address|thread   build and run the unit tests in that sanitizer lane only
 #   make bench                short benchmark run (see docs/perf/README.md)
+#   make bench-compare        allot vs the Go reference allocator, same inputs, same run (QUICK=1 for a short one)
 #
 # Build trees: build/ (RelWithDebInfo), build-asan/, build-tsan/.
 
@@ -20,7 +21,7 @@ BUILD_DIR := build-$(subst address,asan,$(subst thread,tsan,$(SANITIZE)))
 CMAKE_EXTRA := -DCMAKE_BUILD_TYPE=Debug -DALLOT_SANITIZE=$(SANITIZE) -DALLOT_BUILD_BENCH=OFF -DCMAKE_CXX_FLAGS=-O1
 endif
 
-.PHONY: deps configure build run test test-unit bench clean
+.PHONY: deps configure build run test test-unit bench bench-compare clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -39,6 +40,10 @@ test: deps
 
 bench: build
 	@bash scripts/bench.sh $(BUILD_DIR)
+
+# allot vs the Go reference allocator (k8s.io/dynamic-resource-allocation) on the same generated inputs.
+bench-compare: build
+	@bash bench/compare.sh $(if $(QUICK),--quick)
 
 clean:
 	rm -rf build build-asan build-tsan
