@@ -46,7 +46,8 @@ uint64_t ActualSize(const Value& v) {
       for (; i + 8 <= s.size(); i += 8) {
         uint64_t w;
         std::memcpy(&w, s.data() + i, 8);
-        continuation += static_cast<uint64_t>(__builtin_popcountll((w & kHigh) & ~((w << 1) & kHigh)));
+        const uint64_t marks = ((w & kHigh) & ~((w << 1) & kHigh)) >> 7;  // one bit per continuation byte
+        continuation += (marks * 0x0101010101010101ULL) >> 56;
       }
       for (; i < s.size(); ++i) {
         if ((static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) ++continuation;

@@ -370,7 +370,15 @@ CallEstimate EstimateCompareSizes(std::span<const SizeEstimate> s) {
   return e;
 }
 uint64_t RuntimeCompareSizes(std::span<const Value> a, const Value&) {
-  return StringTraversalCost(std::min(ActualSize(a[0]), ActualSize(a[1])));
+  if (!a[0].is_string() || !a[1].is_string()) return StringTraversalCost(std::min(ActualSize(a[0]), ActualSize(a[1])));
+  // min over code point counts; the longer string (in bytes) has at least len/4 code points, so it
+  // often need not be counted.
+  const bool first_shorter = a[0].string_value().size() <= a[1].string_value().size();
+  const Value& s = first_shorter ? a[0] : a[1];
+  const Value& l = first_shorter ? a[1] : a[0];
+  const uint64_t cs = ActualSize(s);
+  if (l.string_value().size() / 4 >= cs) return StringTraversalCost(cs);
+  return StringTraversalCost(std::min(cs, ActualSize(l)));
 }
 CallEstimate EstimateAddText(std::span<const SizeEstimate> s) {
   SizeEstimate r{s[0].min + s[1].min, (s[0].max == UINT64_MAX || s[1].max == UINT64_MAX) ? UINT64_MAX : s[0].max + s[1].max};

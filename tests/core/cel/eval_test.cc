@@ -4,6 +4,7 @@
 
 #include <thread>
 
+#include "core/cel/function_registry.h"
 #include "core/cel/program.h"
 #include "core/cel/selector.h"
 
@@ -226,6 +227,21 @@ TEST(CompileCacheTest, CachesSuccessesNotFailuresAndIsThreadSafe) {
   }
   for (auto& th : threads) th.join();
   EXPECT_EQ(matches.load(), 800);
+}
+
+}  // namespace
+}  // namespace allot::cel
+
+namespace allot::cel {
+namespace {
+
+TEST(ActualSizeTest, CountsCodePoints) {
+  EXPECT_EQ(ActualSize(Value::String("")), 0u);
+  EXPECT_EQ(ActualSize(Value::String("abcdefghijklmnopq")), 17u);
+  // 2-, 3- and 4-byte sequences straddling the 8-byte blocks.
+  EXPECT_EQ(ActualSize(Value::String("h\xC3\xA9llo w\xC3\xB6rld \xE2\x9C\x93\xE2\x9C\x93 \xF0\x9F\x98\x80!")), 17u);
+  EXPECT_EQ(ActualSize(Value::Bytes("\xC3\xA9")), 2u);
+  EXPECT_EQ(ActualSize(Value::ListOf({Value::Int(1), Value::Int(2)})), 2u);
 }
 
 }  // namespace
