@@ -329,9 +329,18 @@ func (e *env) waitBound(name string) string {
 	return node
 }
 
-// waitUnschedulable waits until the scheduler reports the pod unschedulable (PodScheduled=False) and then
-// checks that it stays unbound for settleTime more.
+// waitUnschedulable waits until the scheduler reports the pod unschedulable (PodScheduled=False with reason
+// Unschedulable: no node fits) and then checks that it stays unbound for settleTime more. A transient
+// scheduling error (reason SchedulerError, e.g. an extender that has not seen a new claim yet) is not
+// enough: the scheduler retries those after a backoff.
 func (e *env) waitUnschedulable(name string) string {
+	e.t.Helper()
+	return e.waitPending(name, corev1.PodReasonUnschedulable)
+}
+
+// waitPending waits for PodScheduled=False with the given reason ("" = any reason) and checks the pod
+// stays unbound for settleTime more.
+func (e *env) waitPending(name, reason string) string {
 	e.t.Helper()
 	var msg string
 	e.eventually(bindTimeout, "pod "+name+" to be reported unschedulable", func() (bool, string) {
@@ -343,12 +352,12 @@ func (e *env) waitUnschedulable(name string) string {
 			e.t.Fatalf("pod %s was bound to %s, want it pending", name, p.Spec.NodeName)
 		}
 		for _, c := range p.Status.Conditions {
-			if c.Type == corev1.PodScheduled && c.Status == corev1.ConditionFalse {
+			if c.Type == corev1.PodScheduled && c.Status == corev1.ConditionFalse && (reason == "" || c.Reason == reason) {
 				msg = c.Reason + ": " + c.Message
 				return true, ""
 			}
 		}
-		return false, "no PodScheduled=False condition yet"
+		return false, scheduledCondition(p)
 	})
 	time.Sleep(settleTime)
 	if p := e.getPod(name); p.Spec.NodeName != "" {

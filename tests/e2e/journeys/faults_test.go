@@ -91,7 +91,7 @@ func TestAllotUnreachable(t *testing.T) {
 		e.gpuClaim("gpu")
 		cl.StopAllot()
 		e.addPod("p", claimRef("gpu", "gpu"))
-		msg := e.waitUnschedulable("p")
+		msg := e.waitPending("p", "") // an extender error (connection refused): reason SchedulerError
 		e.t.Logf("with allot down: %s", msg)
 		if c := e.getClaim("gpu"); c.Status.Allocation != nil {
 			e.t.Fatalf("claim allocated while allot was down: %+v", c.Status.Allocation)

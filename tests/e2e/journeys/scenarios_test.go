@@ -211,7 +211,7 @@ func (e *env) replay(s *scenario) string {
 	}
 	e.addPinnedPod("pod", nodeName, refs...)
 
-	got := e.waitOutcome("pod")
+	got := e.waitOutcome("pod", s.Expect.Outcome == "error")
 	want := "pending"
 	if s.Expect.Outcome == "allocated" {
 		want = "allocated"
@@ -321,9 +321,10 @@ func (e *env) addPinnedPod(name, node string, claims ...podClaim) {
 	}
 }
 
-// waitOutcome waits until the pod is bound ("allocated") or reported not schedulable and still unbound a
-// moment later ("pending").
-func (e *env) waitOutcome(name string) string {
+// waitOutcome waits until the pod is bound ("allocated") or reported unschedulable and still unbound a
+// moment later ("pending"). Unless anyError, only reason Unschedulable counts: a SchedulerError is retried
+// by the scheduler (e.g. an extender that has not seen the claim yet), so the wait goes on.
+func (e *env) waitOutcome(name string, anyError bool) string {
 	e.t.Helper()
 	outcome := ""
 	e.eventually(bindTimeout, "pod "+name+" to be bound or reported unschedulable", func() (bool, string) {
@@ -336,7 +337,7 @@ func (e *env) waitOutcome(name string) string {
 			return true, ""
 		}
 		for _, c := range p.Status.Conditions {
-			if c.Type == corev1.PodScheduled && c.Status == corev1.ConditionFalse {
+			if c.Type == corev1.PodScheduled && c.Status == corev1.ConditionFalse && (anyError || c.Reason == corev1.PodReasonUnschedulable) {
 				outcome = "pending"
 				return true, ""
 			}
