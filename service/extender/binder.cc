@@ -169,6 +169,10 @@ Extender::Reply Extender::Bind(std::string_view body) {
 
   std::vector<ClaimWrite> writes;
   if (HasClaims(*pod)) {
+    std::lock_guard<std::mutex> lock(bind_mu_);  // allocate-and-reserve is one step across binds
+    // Reservations first, then the snapshot: a reservation dropped in between (its allocation observed)
+    // is then in the snapshot, so no in-flight allocation can be missed.
+    auto reservations = reservations_.Active();
     auto snapshot = store_.Load();
     if (!snapshot->synced()) return reply("allot has not synced the cluster state yet", "error");
     auto claims = ResolvePodClaims(*pod, *snapshot);
@@ -177,9 +181,6 @@ Extender::Reply Extender::Bind(std::string_view body) {
     auto node_it = index->nodes->find(args->node);
     if (node_it == index->nodes->end()) return reply("node " + args->node + " not found in allot's cluster state", "error");
     const model::Node& node = node_it->second;
-
-    std::lock_guard<std::mutex> lock(bind_mu_);  // allocate-and-reserve is one step across binds
-    auto reservations = reservations_.Active();
     std::vector<const api::ResourceClaim*> pending;
     std::vector<size_t> pending_writes;
     for (const auto& claim : *claims) {

@@ -177,10 +177,11 @@ StatusOr<index::AllocatedState> Extender::BuildAllocated(const ClusterIndex& ind
 
 StatusOr<Extender::State> Extender::LoadState() {
   State state;
+  // Reservations before the snapshot (see Bind): nothing in flight can fall between the two.
+  state.reservations = reservations_.Active();
   state.snapshot = store_.Load();
   if (!state.snapshot->synced()) return UnavailableError("allot has not synced the cluster state yet");
   state.index = index_cache_.Get(state.snapshot);
-  state.reservations = reservations_.Active();
   auto allocated = BuildAllocated(*state.index, *state.snapshot, state.reservations);
   if (!allocated.ok()) return allocated.status();
   state.allocated = std::move(allocated).value();

@@ -39,6 +39,8 @@ std::vector<GoldenCase> Cases() {
   return out;
 }
 
+void PrintTo(const GoldenCase& c, std::ostream* os) { *os << c.base.string(); }
+
 class GoldenTest : public ::testing::TestWithParam<GoldenCase> {};
 
 TEST_P(GoldenTest, MatchesResponse) {
@@ -76,8 +78,8 @@ TEST_P(GoldenTest, MatchesResponse) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Extender, GoldenTest, ::testing::ValuesIn(Cases()),
-                         [](const ::testing::TestParamInfo<GoldenCase>& info) {
-                           std::string name = info.param.verb + "_" + info.param.name;
+                         [](const ::testing::TestParamInfo<GoldenCase>& param_info) {
+                           std::string name = param_info.param.verb + "_" + param_info.param.name;
                            std::replace_if(name.begin(), name.end(), [](char ch) { return !std::isalnum(ch); }, '_');
                            return name;
                          });

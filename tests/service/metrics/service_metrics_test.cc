@@ -18,7 +18,9 @@ TEST(ServiceMetricsTest, NamesFollowTheHouseRules) {
     EXPECT_TRUE(names.insert(row.name).second) << "duplicate " << name;
     bool is_total = name.size() > 6 && name.compare(name.size() - 6, 6, "_total") == 0;
     EXPECT_EQ(is_total, row.type == "counter") << name << ": counters and only counters end in _total";
-    if (row.type == "histogram") EXPECT_NE(name.find("_seconds"), std::string::npos) << name;
+    if (row.type == "histogram") {
+      EXPECT_NE(name.find("_seconds"), std::string::npos) << name;
+    }
     EXPECT_FALSE(row.help.empty()) << name;
   }
 }
