@@ -100,56 +100,6 @@ TEST(ConstraintsTest, ListModeIntersects) {
   EXPECT_FALSE(distinct->Add("r2", "", b, "d"));  // shares q
 }
 
-TEST(NodeSelectorTest, OperatorsAndErrors) {
-  model::Node node{"n1", {{"zone", "a"}, {"gen", "5"}}};
-  model::NodeSelector sel;
-  sel.terms.push_back(model::NodeSelectorTerm{{{"zone", "In", {"a", "b"}}, {"gen", "Gt", {"3"}}}, {}});
-  EXPECT_TRUE(*model::Matches(sel, node));
-  sel.terms[0].match_expressions.push_back({"gpu", "Exists", {}});
-  EXPECT_FALSE(*model::Matches(sel, node));
-  model::NodeSelector bad;
-  bad.terms.push_back(model::NodeSelectorTerm{{{"zone", "Near", {"a"}}}, {}});
-  EXPECT_FALSE(model::Matches(bad, node).ok());
-  model::NodeSelector by_name;
-  by_name.terms.push_back(model::NodeSelectorTerm{{}, {{"metadata.name", "In", {"n1"}}}});
-  EXPECT_TRUE(*model::Matches(by_name, node));
-}
-
-TEST(PoolsTest, NewerGenerationElsewhereDropsIncompletePool) {
-  auto s1 = SliceBuilder("s1", "driver-a", "pool", "node-1").Generation(1, 2).Device("d0").Build();
-  auto s2 = SliceBuilder("s2", "driver-a", "pool", "node-2").Generation(2, 2).Device("d1").Build();
-  auto snapshot = testutil::BuildSnapshot({s1, s2}, {});
-  StatusOr<index::NodePools> pools = index::GatherPools(*snapshot, model::Node{"node-1", {}}, true);
-  ASSERT_TRUE(pools.ok());
-  EXPECT_TRUE(pools->pools.empty());
-}
-
-TEST(PoolsTest, OtherNodeSlicesCompleteThePool) {
-  auto s1 = SliceBuilder("s1", "driver-a", "pool", "node-1").Generation(1, 2).Device("d0").Build();
-  auto s2 = SliceBuilder("s2", "driver-a", "pool", "node-2").Generation(1, 2).Device("d1").Build();
-  auto snapshot = testutil::BuildSnapshot({s1, s2}, {});
-  StatusOr<index::NodePools> pools = index::GatherPools(*snapshot, model::Node{"node-1", {}}, true);
-  ASSERT_TRUE(pools.ok());
-  ASSERT_EQ(pools->pools.size(), 1u);
-  EXPECT_FALSE(pools->pools[0].incomplete);
-  EXPECT_EQ(pools->pools[0].non_targeting_slices.size(), 1u);
-  ASSERT_EQ(pools->candidates.size(), 1u);
-  EXPECT_EQ(pools->candidates[0].device->name, "d0");
-}
-
-TEST(PoolsTest, PoolsSortedByDriverThenName) {
-  auto a = SliceBuilder("z", "driver-b", "p1", "node-1").Device("d").Build();
-  auto b = SliceBuilder("y", "driver-a", "p2", "node-1").Device("d").Build();
-  auto c = SliceBuilder("x", "driver-a", "p1", "node-1").Device("d").Build();
-  auto snapshot = testutil::BuildSnapshot({a, b, c}, {});
-  StatusOr<index::NodePools> pools = index::GatherPools(*snapshot, model::Node{"node-1", {}}, true);
-  ASSERT_TRUE(pools.ok());
-  ASSERT_EQ(pools->pools.size(), 3u);
-  EXPECT_EQ(pools->pools[0].id(), "driver-a/p1");
-  EXPECT_EQ(pools->pools[1].id(), "driver-a/p2");
-  EXPECT_EQ(pools->pools[2].id(), "driver-b/p1");
-}
-
 TEST(AllocatorTest, FirstFitAndAllocatedDevicesSkipped) {
   auto slice = SliceBuilder("s", "driver-a", "pool", "node-1").Device("d0").Device("d1").Build();
   auto first = RunAlloc({slice}, {testutil::MakeClaim("c", "class-a")});
