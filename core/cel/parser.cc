@@ -639,10 +639,41 @@ ExprPtr CloneExpr(const Expr& e, ExprFactory& factory) {
   return c;
 }
 
+namespace {
+
+// Depth of the tree, stopping early once `limit` is exceeded (small frames: safe at any depth the
+// parser can produce from a 10 KiB expression).
+int Depth(const Expr& e, int limit) {
+  if (limit <= 0) return 1;
+  int d = 0;
+  auto visit = [&](const Expr* c) {
+    if (c != nullptr && d <= limit) d = std::max(d, Depth(*c, limit - 1));
+  };
+  visit(e.operand.get());
+  for (const auto& a : e.args) visit(a.get());
+  for (const auto& en : e.entries) {
+    visit(en.key.get());
+    visit(en.value.get());
+  }
+  if (e.comp) {
+    visit(e.comp->range.get());
+    visit(e.comp->init.get());
+    visit(e.comp->cond.get());
+    visit(e.comp->step.get());
+    visit(e.comp->result.get());
+  }
+  return d + 1;
+}
+
+}  // namespace
+
 ParseResult ParseExpression(std::string_view source) {
   ParseResult result;
   Parser p(source, &result);
   ExprPtr root = p.ParseAll();
+  if (result.issues.empty() && root != nullptr && Depth(*root, kMaxAstDepth) > kMaxAstDepth) {
+    result.issues.push_back({0, "expression recursion limit exceeded: " + std::to_string(kMaxAstDepth)});
+  }
   if (result.issues.empty()) result.root = std::move(root);
   return result;
 }

@@ -29,6 +29,9 @@ struct ParseResult {
 };
 
 inline constexpr int kMaxRecursionDepth = 250;
+// Maximum depth of the expanded AST (left-associative operator and member chains nest one level per
+// term); keeps the recursive checker, estimator and evaluator far from the thread stack limit.
+inline constexpr int kMaxAstDepth = 500;
 inline constexpr char kAccumulatorName[] = "@result";
 
 ParseResult ParseExpression(std::string_view source);
