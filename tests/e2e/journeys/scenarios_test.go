@@ -54,9 +54,6 @@ var stockDivergences = map[string]struct{ stock, why string }{
 	"consumable-capacity-multi-allocatable-device-allocation-mode-all-in-use-insufficient": {
 		"pending", "All-mode request with capacity on a multi-allocatable device whose capacity an existing allocation used up: the expectation allocates only device-2, the scheduler leaves the pod pending",
 	},
-	"consumable-capacity-with-partitionable-device-multiple-capacity-pools": {
-		"pending", "consumable capacity on partitionable devices across two counter sets: the expectation allocates, the scheduler leaves the pod pending",
-	},
 }
 
 // clusterGates is what the pinned release enables by default, in the scenario format's feature names.
@@ -263,12 +260,12 @@ func (e *env) replay(s *scenario) string {
 // capacity names C identifiers ("capacity-0" -> "capacity0"). Neither name influences which devices fit.
 func apiNames(data []byte) []byte {
 	data = subReqName.ReplaceAll(data, []byte("subreq-$1"))
-	return capacityName.ReplaceAll(data, []byte(`"capacity$1"`))
+	return capacityName.ReplaceAll(data, []byte(`${1}capacity${2}${3}`))
 }
 
 var (
 	subReqName   = regexp.MustCompile(`subReq-(\d+)`)
-	capacityName = regexp.MustCompile(`"capacity-(\d+)"`)
+	capacityName = regexp.MustCompile(`(\\?")capacity-(\d+)(\\?")`) // also inside CEL strings: [\"capacity-0\"]
 )
 
 // uniqueNames renames repeats ("slice-1", "slice-1" -> "slice-1", "slice-1-dup1"): the reference tests
