@@ -14,6 +14,8 @@
 //                                      reference enumerates every 6-of-12 choice first
 //   BM_FanOut_H100Mig{Sequential,Parallel}/N   the MIG claim on every node of an N-node cluster
 //
+// Every call shares one cel::CompileCache, as `allot serve` does (compiling the class selectors
+// on every call is not what a running service pays).
 // Counters: steps = allocator search steps per call; nodes = nodes evaluated per iteration.
 #include <benchmark/benchmark.h>
 
@@ -27,11 +29,17 @@
 #include "bench/alloc/bench_cluster.h"
 #include "core/alloc/allocator.h"
 #include "core/alloc/node_fanout.h"
+#include "core/cel/selector.h"
 
 namespace allot::bench {
 namespace {
 
 constexpr char kDataDir[] = "tests/testdata/data/";
+
+cel::CompileCache& SharedCelCache() {
+  static cel::CompileCache cache;
+  return cache;
+}
 
 template <class T>
 T OrDie(StatusOr<T> v, const char* what) {
@@ -81,7 +89,9 @@ alloc::Features FeaturesOf(const std::vector<std::string>& names) {
 // Times Allocate on node 0 of `c`; fails the benchmark if the outcome is not `want_fit`.
 void RunAllocate(benchmark::State& state, const Cluster& c, bool want_fit) {
   alloc::AllocateStats stats;
-  alloc::Options counted;
+  alloc::Options opts;
+  opts.cel_cache = &SharedCelCache();
+  alloc::Options counted = opts;
   counted.stats = &stats;
   auto first = alloc::Allocate(*c.snapshot, c.state, c.nodes[0], c.claim_ptrs, c.features, counted);
   if (!first.ok() || first->has_value() != want_fit) {
@@ -90,7 +100,7 @@ void RunAllocate(benchmark::State& state, const Cluster& c, bool want_fit) {
     return;
   }
   for (auto _ : state) {
-    auto r = alloc::Allocate(*c.snapshot, c.state, c.nodes[0], c.claim_ptrs, c.features);
+    auto r = alloc::Allocate(*c.snapshot, c.state, c.nodes[0], c.claim_ptrs, c.features, opts);
     benchmark::DoNotOptimize(r);
   }
   state.counters["steps"] = static_cast<double>(stats.steps);
@@ -194,8 +204,10 @@ void ReportFanout(benchmark::State& state, const Cluster& c, const std::vector<a
 void BM_FanOut_H100MigSequential(benchmark::State& state) {
   const Cluster& c = H100Cluster(static_cast<size_t>(state.range(0)));
   std::vector<alloc::NodeVerdict> v;
+  alloc::FanoutOptions opts;
+  opts.allocate.cel_cache = &SharedCelCache();
   for (auto _ : state) {
-    v = alloc::NodeFanout::RunSequential(*c.snapshot, c.state, c.nodes, c.claim_ptrs, c.features, {});
+    v = alloc::NodeFanout::RunSequential(*c.snapshot, c.state, c.nodes, c.claim_ptrs, c.features, opts);
     benchmark::DoNotOptimize(v);
   }
   ReportFanout(state, c, v);
@@ -206,8 +218,10 @@ void BM_FanOut_H100MigParallel(benchmark::State& state) {
   const Cluster& c = H100Cluster(static_cast<size_t>(state.range(0)));
   alloc::NodeFanout fanout(2);
   std::vector<alloc::NodeVerdict> v;
+  alloc::FanoutOptions opts;
+  opts.allocate.cel_cache = &SharedCelCache();
   for (auto _ : state) {
-    v = fanout.Run(*c.snapshot, c.state, c.nodes, c.claim_ptrs, c.features, {});
+    v = fanout.Run(*c.snapshot, c.state, c.nodes, c.claim_ptrs, c.features, opts);
     benchmark::DoNotOptimize(v);
   }
   ReportFanout(state, c, v);

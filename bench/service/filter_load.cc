@@ -15,7 +15,10 @@
 //    early at --time-limit-s. Prints p50/p99/max latency and requests/s per verb, RSS after the
 //    load, and one JSON line with everything.
 // The server is stopped with SIGTERM (then SIGKILL after 10 s). Exit code 0, 1 on any failure.
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -109,10 +112,21 @@ long RssKb(pid_t pid) {
   return -1;
 }
 
+// A free loopback port: bind port 0, read it back, close (the server binds it right after).
 int FreePort() {
-  httplib::Server probe;
-  const int port = probe.bind_to_any_port("127.0.0.1");
-  probe.stop();
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return -1;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  socklen_t len = sizeof(addr);
+  int port = -1;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    port = ntohs(addr.sin_port);
+  }
+  close(fd);
   return port;
 }
 
@@ -137,7 +151,7 @@ std::optional<json> Post(httplib::Client& cli, const std::string& path, const st
   const Clock::time_point t0 = Clock::now();
   auto res = cli.Post(path.c_str(), body, "application/json");
   if (ms) *ms = MsSince(t0);
-  if (!res || res->status != 200) {
+  if (!res || res->status < 200 || res->status > 299) {
     std::fprintf(stderr, "filter_load: POST %s: %s\n", path.c_str(),
                  res ? (std::to_string(res->status) + " " + res->body.substr(0, 300)).c_str() : "no response");
     return std::nullopt;
@@ -185,6 +199,7 @@ int Run(const Flags& f) {
                write_ms);
 
   const int port = FreePort();
+  if (port <= 0) return 1;
   const std::string listen = "127.0.0.1:" + std::to_string(port);
   t0 = Clock::now();
   const pid_t pid = fork();
@@ -200,6 +215,7 @@ int Run(const Flags& f) {
   httplib::Client cli("127.0.0.1", port);
   cli.set_read_timeout(30, 0);
   cli.set_keep_alive(true);
+  cli.set_tcp_nodelay(true);  // as kube-scheduler's Go client; else ~40 ms Nagle x delayed-ACK stalls
   bool ready = false;
   while (MsSince(t0) < f.ready_timeout_s * 1000.0) {
     if (waitpid(pid, nullptr, WNOHANG) == pid) break;
