@@ -49,6 +49,17 @@ struct AllocateStats {
   uint64_t selector_evaluations = 0;  // CEL evaluations actually run (memo misses)
 };
 
+// How the result's devices.config is built (dra-semantics.md §8.12.2, docs/semantics-decisions.md).
+enum class ConfigSemantics {
+  // Kubernetes master (1.37), what the scenario files expect: each claim config at most once;
+  // `requests` left empty when an entry covers every request of the claim.
+  kMaster,
+  // The Kubernetes 1.36.6 release: class configs always name their requests ("req/sub" for a
+  // chosen subrequest); a claim config with `requests` is repeated once per claim request it
+  // names, each copy keeping the config's `requests` list unchanged.
+  kRelease136,
+};
+
 struct Options {
   // Replicate the reference's counter leaks (dra-semantics.md §13.3, §13.4) instead of
   // rolling the counters back. Off by default: allot rolls back every tentative step.
@@ -65,6 +76,8 @@ struct Options {
   std::function<std::string()> share_id_generator;
   // Filled in when non-null.
   AllocateStats* stats = nullptr;
+  // Result config layout; the default follows Kubernetes master.
+  ConfigSemantics config_semantics = ConfigSemantics::kMaster;
 };
 
 using AllocationResults = std::vector<api::AllocationResult>;

@@ -108,8 +108,20 @@ bool IsUuidV4(const std::string& s) {
   return s[14] == '4' && (s[19] == '8' || s[19] == '9' || s[19] == 'a' || s[19] == 'b');
 }
 
-StatusOr<ScenarioCheck> CheckScenario(const api::Scenario& sc, bool ordered, ScenarioMode mode, NodeFanout* fanout) {
-  ALLOT_ASSIGN_OR_RETURN(Features features, Features::FromNames(sc.features));
+namespace {
+
+// Everything Allocate needs, built from a scenario.
+struct ScenarioInputs {
+  Features features;
+  std::shared_ptr<const index::Snapshot> snapshot;
+  std::optional<index::AllocatedState> state;
+  model::Node node;
+  std::vector<const api::ResourceClaim*> claims;
+};
+
+StatusOr<ScenarioInputs> BuildInputs(const api::Scenario& sc) {
+  ScenarioInputs in;
+  ALLOT_ASSIGN_OR_RETURN(in.features, Features::FromNames(sc.features));
   std::vector<std::shared_ptr<const model::Slice>> slices;
   for (const auto& s : sc.resource_slices) {
     ALLOT_ASSIGN_OR_RETURN(std::shared_ptr<const model::Slice> m, model::ToModel(s));
@@ -117,20 +129,38 @@ StatusOr<ScenarioCheck> CheckScenario(const api::Scenario& sc, bool ordered, Sce
   }
   std::vector<std::shared_ptr<const model::DeviceClass>> classes;
   for (const auto& c : sc.device_classes) classes.push_back(model::ToModel(c));
-  std::shared_ptr<const index::Snapshot> snapshot = index::Snapshot::Build(std::move(slices), std::move(classes));
-  index::AllocatedStateBuilder builder(*snapshot);
-  for (const auto& c : sc.allocated_claims) ALLOT_RETURN_IF_ERROR(builder.AddClaim(c, features.consumable_capacity));
-  const index::AllocatedState state = std::move(builder).Build();
-  model::Node node{sc.node.name, sc.node.labels};
-  std::vector<const api::ResourceClaim*> claims;
-  for (const auto& c : sc.claims) claims.push_back(&c);
+  in.snapshot = index::Snapshot::Build(std::move(slices), std::move(classes));
+  index::AllocatedStateBuilder builder(*in.snapshot);
+  for (const auto& c : sc.allocated_claims) ALLOT_RETURN_IF_ERROR(builder.AddClaim(c, in.features.consumable_capacity));
+  in.state.emplace(std::move(builder).Build());
+  in.node = model::Node{sc.node.name, sc.node.labels};
+  for (const auto& c : sc.claims) in.claims.push_back(&c);
+  return in;
+}
+
+}  // namespace
+
+StatusOr<StatusOr<std::optional<AllocationResults>>> RunScenario(const api::Scenario& sc, const Options& options) {
+  ALLOT_ASSIGN_OR_RETURN(ScenarioInputs in, BuildInputs(sc));
+  return Allocate(*in.snapshot, *in.state, in.node, in.claims, in.features, options);
+}
+
+StatusOr<ScenarioCheck> CheckScenario(const api::Scenario& sc, bool ordered, ScenarioMode mode, NodeFanout* fanout,
+                                      const Options& options) {
+  ALLOT_ASSIGN_OR_RETURN(ScenarioInputs in, BuildInputs(sc));
+  const index::Snapshot& snapshot_ref = *in.snapshot;
+  const index::AllocatedState& state = *in.state;
+  const Features& features = in.features;
+  const model::Node& node = in.node;
+  const std::vector<const api::ResourceClaim*>& claims = in.claims;
 
   if (mode == ScenarioMode::kSequential || fanout == nullptr) {
-    return Compare(sc, ordered, Allocate(*snapshot, state, node, claims, features));
+    return Compare(sc, ordered, Allocate(snapshot_ref, state, node, claims, features, options));
   }
   std::vector<model::Node> nodes(4, node);
   FanoutOptions opts;
-  std::vector<NodeVerdict> verdicts = fanout->Run(*snapshot, state, nodes, claims, features, opts);
+  opts.allocate = options;
+  std::vector<NodeVerdict> verdicts = fanout->Run(snapshot_ref, state, nodes, claims, features, opts);
   for (size_t i = 0; i < verdicts.size(); ++i) {
     NodeVerdict& v = verdicts[i];
     StatusOr<std::optional<AllocationResults>> got =

@@ -11,10 +11,12 @@
 // Thread safety: functions are reentrant; NodeFanout may be shared.
 #pragma once
 
+#include <optional>
 #include <set>
 #include <string>
 
 #include "api/scenario.h"
+#include "core/alloc/allocator.h"
 #include "core/alloc/node_fanout.h"
 #include "core/common/status.h"
 
@@ -31,8 +33,14 @@ enum class ScenarioMode {
 };
 
 // Non-OK only when the scenario cannot be set up (bad feature name, unconvertible slice).
+// `options` go to every Allocate call (e.g. config_semantics).
 StatusOr<ScenarioCheck> CheckScenario(const api::Scenario& scenario, bool ordered, ScenarioMode mode,
-                                      NodeFanout* fanout = nullptr);
+                                      NodeFanout* fanout = nullptr, const Options& options = {});
+
+// Sets up the scenario and runs Allocate once on its node with `options`, returning the raw
+// outcome (no comparison). The outer status is a setup failure; the inner one is Allocate's.
+StatusOr<StatusOr<std::optional<AllocationResults>>> RunScenario(const api::Scenario& scenario,
+                                                                 const Options& options = {});
 
 // File names (e.g. "052-with-class-device-config.json") marked **ordered.** in INDEX.md.
 StatusOr<std::set<std::string>> LoadOrderedCases(const std::string& index_md_path);

@@ -1,6 +1,6 @@
-// Search::BuildResults: device results, config and node selector per claim (§8.12), following
-// the reference tests at master for config (each claim config at most once; `requests`
-// cleared when an entry covers every request of the claim).
+// Search::BuildResults: device results, config and node selector per claim (§8.12). Config
+// follows Kubernetes master by default (each claim config at most once; `requests` cleared when
+// an entry covers every request of the claim) or the 1.36.6 release (Options::config_semantics).
 #include <algorithm>
 #include <set>
 
@@ -32,6 +32,63 @@ void MergeRequirements(std::vector<model::NodeSelectorRequirement>& into,
   }
 }
 
+// devices.config for one claim (§8.12.2). Class configs come first, once per class in order of
+// first use, naming the requests that use the class; then the claim's own configs.
+//   kMaster:      `requests` is left empty when it would name every request of the claim, and a
+//                 claim config naming allocated requests appears once.
+//   kRelease136:  class entries always name their requests; a claim config with `requests`
+//                 appears once per claim request (in spec order) it names by base name or by
+//                 "req/chosen-sub", its `requests` copied unchanged.
+void AppendConfig(const ClaimData& cd, ConfigSemantics semantics,
+                  std::vector<api::DeviceAllocationConfiguration>& out) {
+  const bool master = semantics == ConfigSemantics::kMaster;
+  struct ClassConfig {
+    const model::DeviceClass* klass;
+    std::vector<std::string> requests;
+  };
+  std::vector<ClassConfig> class_configs;
+  for (const RequestSlot& slot : cd.requests) {
+    const RequestData& rd = slot.data[static_cast<size_t>(slot.selected)];
+    if (rd.device_class == nullptr) continue;
+    auto it = std::find_if(class_configs.begin(), class_configs.end(),
+                           [&](const ClassConfig& cc) { return cc.klass == rd.device_class; });
+    if (it == class_configs.end()) {
+      class_configs.push_back(ClassConfig{rd.device_class, {rd.name}});
+    } else {
+      it->requests.push_back(rd.name);
+    }
+  }
+  for (const ClassConfig& cc : class_configs) {
+    const bool all = master && cc.requests.size() == cd.requests.size();
+    for (const auto& cfg : cc.klass->source.spec.config) {
+      api::DeviceAllocationConfiguration entry;
+      entry.source = "FromClass";
+      if (!all) entry.requests = cc.requests;
+      entry.opaque = cfg.opaque;
+      out.push_back(std::move(entry));
+    }
+  }
+  for (const auto& cfg : cd.claim->spec.devices.config) {
+    api::DeviceAllocationConfiguration entry;
+    entry.source = "FromClaim";
+    entry.opaque = cfg.opaque;
+    if (cfg.requests.empty()) {
+      out.push_back(std::move(entry));
+      continue;
+    }
+    const auto named = std::count_if(cd.requests.begin(), cd.requests.end(),
+                                     [&](const RequestSlot& s) { return Names(cfg.requests, s); });
+    if (named == 0) continue;
+    if (master) {
+      if (!CoversAll(cfg.requests, cd.requests)) entry.requests = cfg.requests;
+      out.push_back(std::move(entry));
+      continue;
+    }
+    entry.requests = cfg.requests;
+    out.insert(out.end(), static_cast<size_t>(named), entry);
+  }
+}
+
 }  // namespace
 
 StatusOr<api::AllocationResult> Search::BuildClaimResult(uint32_t claim) {
@@ -58,44 +115,7 @@ StatusOr<api::AllocationResult> Search::BuildClaimResult(uint32_t claim) {
     out.devices.results.push_back(std::move(r));
   }
 
-  // Class config: once per class, in order of first use, naming the requests that use it.
-  struct ClassConfig {
-    const model::DeviceClass* klass;
-    std::vector<std::string> requests;
-  };
-  std::vector<ClassConfig> class_configs;
-  for (const RequestSlot& slot : cd.requests) {
-    const RequestData& rd = slot.data[static_cast<size_t>(slot.selected)];
-    auto it = std::find_if(class_configs.begin(), class_configs.end(),
-                           [&](const ClassConfig& cc) { return cc.klass == rd.device_class; });
-    if (it == class_configs.end()) {
-      class_configs.push_back(ClassConfig{rd.device_class, {rd.name}});
-    } else {
-      it->requests.push_back(rd.name);
-    }
-  }
-  for (const ClassConfig& cc : class_configs) {
-    const bool all = cc.requests.size() == cd.requests.size();
-    for (const auto& cfg : cc.klass->source.spec.config) {
-      api::DeviceAllocationConfiguration entry;
-      entry.source = "FromClass";
-      if (!all) entry.requests = cc.requests;
-      entry.opaque = cfg.opaque;
-      out.devices.config.push_back(std::move(entry));
-    }
-  }
-  // Claim config: entries for all requests, or naming at least one allocated (sub)request.
-  for (const auto& cfg : cd.claim->spec.devices.config) {
-    bool keep = cfg.requests.empty() ||
-                std::any_of(cd.requests.begin(), cd.requests.end(),
-                            [&](const RequestSlot& s) { return Names(cfg.requests, s); });
-    if (!keep) continue;
-    api::DeviceAllocationConfiguration entry;
-    entry.source = "FromClaim";
-    if (!cfg.requests.empty() && !CoversAll(cfg.requests, cd.requests)) entry.requests = cfg.requests;
-    entry.opaque = cfg.opaque;
-    out.devices.config.push_back(std::move(entry));
-  }
+  AppendConfig(cd, options_.config_semantics, out.devices.config);
 
   // Node selector.
   model::NodeSelectorTerm term;
