@@ -1,11 +1,12 @@
 // filter_load: a bounded load client for the extender verbs of `allot serve` (loopback only).
 //
-//   filter_load --allot build/service/allot [--nodes 500] [--requests 100] [--binds 20]
-//               [--time-limit-s 60] [--ready-timeout-s 600] [--keep-dir]
+//   filter_load --allot build/service/allot [--nodes 500] [--shape h100mig|plain] [--requests 100]
+//               [--binds 20] [--time-limit-s 60] [--ready-timeout-s 600] [--keep-dir]
 //
-// 1. Writes a demo directory (temp dir) with N nodes, each carrying the 8 x H100 80GB DynamicMIG
-//    slices of tests/testdata/data/nvidia-h100-80gb-x8-dynmig.json (9 slices, 208 devices) and
-//    the NVIDIA DeviceClasses; run from the repository root.
+// 1. Writes a demo directory (temp dir) with N nodes, each carrying either the 8 x H100 80GB
+//    DynamicMIG slices of tests/testdata/data/nvidia-h100-80gb-x8-dynmig.json (9 slices, 208
+//    devices; NVIDIA DeviceClasses; claim: one 1g.10gb MIG device) or, with --shape plain,
+//    scheduler_perf's 10 plain devices (claim: one device); run from the repository root.
 // 2. Starts `allot serve --demo DIR --listen 127.0.0.1:PORT` and measures the time until
 //    /readyz answers 200, and the server's RSS then (VmRSS of the child).
 // 3. Creates a claim (one 1g.10gb MIG device) and a pod through /api/v1/demo/objects, then sends
@@ -51,6 +52,7 @@ struct Flags {
   int time_limit_s = 60;
   int ready_timeout_s = 600;
   bool keep_dir = false;
+  std::string shape = "h100mig";  // h100mig | plain
 };
 
 double MsSince(Clock::time_point t0) {
@@ -72,10 +74,55 @@ std::string NodeName(int i) {
   return buf;
 }
 
+json NodeObject(const std::string& node) {
+  return {{"apiVersion", "v1"},
+          {"kind", "Node"},
+          {"metadata", {{"name", node}, {"labels", {{"kubernetes.io/hostname", node}}}}},
+          {"status", {{"conditions", {{{"type", "Ready"}, {"status", "True"}}}}}}};
+}
+
+// Node-local slices of one node for `shape`, as one JSON array.
+json ShapeSlices(const std::string& shape, const json& fixture, const std::string& node) {
+  json out = json::array();
+  if (shape == "plain") {
+    json devices = json::array();
+    for (int d = 0; d < 10; ++d) devices.push_back({{"name", "device-" + std::to_string(d)}});
+    out.push_back({{"apiVersion", "resource.k8s.io/v1"},
+                   {"kind", "ResourceSlice"},
+                   {"metadata", {{"name", node + "-plain"}}},
+                   {"spec",
+                    {{"driver", "test-driver.cdi.k8s.io"},
+                     {"nodeName", node},
+                     {"pool", {{"name", node}, {"generation", 1}, {"resourceSliceCount", 1}}},
+                     {"devices", devices}}}});
+    return out;
+  }
+  for (json s : fixture["items"]) {
+    json& meta = s["metadata"];
+    meta = {{"name", node + "-" + meta["name"].get<std::string>()}};
+    s["spec"]["nodeName"] = node;
+    s["spec"]["pool"]["name"] = node;
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
 // Writes the demo directory; returns the number of devices.
-size_t WriteDemo(const fs::path& dir, int nodes) {
-  const json fixture = ReadJson("tests/testdata/data/nvidia-h100-80gb-x8-dynmig.json");
-  json classes = ReadJson("tests/testdata/data/deviceclasses-nvidia.json");
+size_t WriteDemo(const fs::path& dir, const std::string& shape, int nodes) {
+  json fixture;
+  json classes;
+  if (shape == "plain") {
+    classes = {{"apiVersion", "v1"},
+               {"kind", "List"},
+               {"items",
+                {{{"apiVersion", "resource.k8s.io/v1"},
+                  {"kind", "DeviceClass"},
+                  {"metadata", {{"name", "test-class"}}},
+                  {"spec", {{"selectors", {{{"cel", {{"expression", "device.driver == 'test-driver.cdi.k8s.io'"}}}}}}}}}}}};
+  } else {
+    fixture = ReadJson("tests/testdata/data/nvidia-h100-80gb-x8-dynmig.json");
+    classes = ReadJson("tests/testdata/data/deviceclasses-nvidia.json");
+  }
   std::ofstream(dir / "10-deviceclasses.json") << classes.dump();
   json node_list = {{"apiVersion", "v1"}, {"kind", "List"}, {"items", json::array()}};
   std::ofstream slices(dir / "20-slices.json");
@@ -84,15 +131,8 @@ size_t WriteDemo(const fs::path& dir, int nodes) {
   bool first = true;
   for (int i = 0; i < nodes; ++i) {
     const std::string node = NodeName(i);
-    node_list["items"].push_back({{"apiVersion", "v1"},
-                                  {"kind", "Node"},
-                                  {"metadata", {{"name", node}, {"labels", {{"kubernetes.io/hostname", node}}}}},
-                                  {"status", {{"conditions", {{{"type", "Ready"}, {"status", "True"}}}}}}});
-    for (json s : fixture["items"]) {
-      json& meta = s["metadata"];
-      meta = {{"name", node + "-" + meta["name"].get<std::string>()}};
-      s["spec"]["nodeName"] = node;
-      s["spec"]["pool"]["name"] = node;
+    node_list["items"].push_back(NodeObject(node));
+    for (const json& s : ShapeSlices(shape, fixture, node)) {
       if (s["spec"].contains("devices")) devices += s["spec"]["devices"].size();
       slices << (first ? "" : ",") << s.dump();
       first = false;
@@ -164,8 +204,9 @@ std::optional<json> Post(httplib::Client& cli, const std::string& path, const st
   }
 }
 
-// Creates claim `name` (one 1g.10gb MIG device) and pod `name` using it; returns the pod.
-std::optional<json> CreatePodAndClaim(httplib::Client& cli, const std::string& name) {
+// Creates claim `name` (one 1g.10gb MIG device, or one plain device) and pod `name` using it,
+// waits until the server's watch shows the claim (GET /api/v1/claims/...), returns the pod.
+std::optional<json> CreatePodAndClaim(httplib::Client& cli, const std::string& shape, const std::string& name) {
   json claim = {{"apiVersion", "resource.k8s.io/v1"},
                 {"kind", "ResourceClaim"},
                 {"metadata", {{"name", name}, {"namespace", "default"}}},
@@ -177,7 +218,16 @@ std::optional<json> CreatePodAndClaim(httplib::Client& cli, const std::string& n
                         {{"deviceClassName", "mig.nvidia.com"},
                          {"selectors",
                           {{{"cel", {{"expression", "device.attributes['gpu.nvidia.com'].profile == '1g.10gb'"}}}}}}}}}}}}}}}};
+  if (shape == "plain") {
+    claim["spec"]["devices"]["requests"][0]["exactly"] = {{"deviceClassName", "test-class"}};
+  }
   if (!Post(cli, "/api/v1/demo/objects", claim.dump(), nullptr)) return std::nullopt;
+  const std::string claim_path = "/api/v1/claims/default/" + name;
+  for (int i = 0; i < 1000; ++i) {
+    auto r = cli.Get(claim_path.c_str());
+    if (r && r->status == 200) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
   json pod = {{"apiVersion", "v1"},
               {"kind", "Pod"},
               {"metadata", {{"name", name}, {"namespace", "default"}}},
@@ -193,7 +243,7 @@ int Run(const Flags& f) {
   if (!mkdtemp(tmpl)) return 1;
   const fs::path dir = tmpl;
   Clock::time_point t0 = Clock::now();
-  const size_t devices = WriteDemo(dir, f.nodes);
+  const size_t devices = WriteDemo(dir, f.shape, f.nodes);
   const double write_ms = MsSince(t0);
   std::fprintf(stderr, "demo dir %s: %d nodes, %zu devices, written in %.0f ms\n", dir.c_str(), f.nodes, devices,
                write_ms);
@@ -210,10 +260,10 @@ int Run(const Flags& f) {
     std::perror("exec allot");
     _exit(127);
   }
-  json out = {{"nodes", f.nodes}, {"devices", devices}};
+  json out = {{"shape", f.shape}, {"nodes", f.nodes}, {"devices", devices}};
   int status = 1;
   httplib::Client cli("127.0.0.1", port);
-  cli.set_read_timeout(30, 0);
+  cli.set_read_timeout(180, 0);
   cli.set_keep_alive(true);
   cli.set_tcp_nodelay(true);  // as kube-scheduler's Go client; else ~40 ms Nagle x delayed-ACK stalls
   bool ready = false;
@@ -235,7 +285,7 @@ int Run(const Flags& f) {
     out["rss_ready_kb"] = rss_ready;
     out["rss_bytes_per_device"] = devices ? rss_ready * 1024.0 / devices : 0.0;
     std::fprintf(stderr, "ready after %.0f ms, RSS %ld MiB\n", ready_ms, rss_ready / 1024);
-    std::optional<json> pod = CreatePodAndClaim(cli, "load-0");
+    std::optional<json> pod = CreatePodAndClaim(cli, f.shape, "load-0");
     if (pod) {
       json names = json::array();
       for (int i = 0; i < f.nodes; ++i) names.push_back(NodeName(i));
@@ -277,7 +327,7 @@ int Run(const Flags& f) {
       t0 = Clock::now();
       for (int i = 1; i <= f.binds && MsSince(t0) < limit_ms; ++i) {
         const Clock::time_point untimed = Clock::now();
-        std::optional<json> p = CreatePodAndClaim(cli, "load-" + std::to_string(i));
+        std::optional<json> p = CreatePodAndClaim(cli, f.shape, "load-" + std::to_string(i));
         const double setup_ms = MsSince(untimed);
         if (!p) {
           ++bind.errors;
@@ -349,14 +399,16 @@ int main(int argc, char** argv) {
       f.time_limit_s = std::atoi(next().c_str());
     } else if (a == "--ready-timeout-s") {
       f.ready_timeout_s = std::atoi(next().c_str());
+    } else if (a == "--shape") {
+      f.shape = next();
     } else if (a == "--keep-dir") {
       f.keep_dir = true;
     } else {
       std::fprintf(stderr, "usage: filter_load [--allot PATH] [--nodes N] [--requests N] [--binds N] "
-                           "[--time-limit-s S] [--ready-timeout-s S] [--keep-dir]\n");
+                           "[--shape h100mig|plain] [--time-limit-s S] [--ready-timeout-s S] [--keep-dir]\n");
       return 2;
     }
   }
-  if (f.nodes < 1 || f.requests < 1) return 2;
+  if (f.nodes < 1 || f.requests < 1 || (f.shape != "h100mig" && f.shape != "plain")) return 2;
   return Run(f);
 }
