@@ -4,6 +4,8 @@
 // closing `N passed, M failed`; exit code 1 if anything failed or could not be loaded.
 // Cases marked **ordered.** in the INDEX.md next to the files compare results and config in
 // order. `--fanout` additionally runs every case through the parallel node fan-out.
+// `--config-semantics=1.36` builds devices.config like the Kubernetes 1.36.6 release instead of
+// master (alloc::ConfigSemantics; tests/testdata/release136 holds matching expectations).
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -23,14 +25,19 @@ namespace fs = std::filesystem;
 
 int RunConformanceScenarios(const std::vector<std::string>& args) {
   bool fanout_mode = false;
+  alloc::Options options;
   std::vector<fs::path> files;
   for (const std::string& a : args) {
     if (a == "--fanout") {
       fanout_mode = true;
       continue;
     }
+    if (a == "--config-semantics=master" || a == "--config-semantics=1.36") {
+      options.config_semantics = a.back() == 'r' ? alloc::ConfigSemantics::kMaster : alloc::ConfigSemantics::kRelease136;
+      continue;
+    }
     if (a == "-h" || a == "--help") {
-      std::printf("usage: allot conformance scenarios [--fanout] DIR_OR_FILE...\n");
+      std::printf("usage: allot conformance scenarios [--fanout] [--config-semantics=master|1.36] DIR_OR_FILE...\n");
       return 0;
     }
     std::error_code ec;
@@ -49,7 +56,7 @@ int RunConformanceScenarios(const std::vector<std::string>& args) {
     }
   }
   if (files.empty()) {
-    std::fprintf(stderr, "usage: allot conformance scenarios [--fanout] DIR_OR_FILE...\n");
+    std::fprintf(stderr, "usage: allot conformance scenarios [--fanout] [--config-semantics=master|1.36] DIR_OR_FILE...\n");
     return 2;
   }
   alloc::NodeFanout fanout(2);
@@ -67,9 +74,9 @@ int RunConformanceScenarios(const std::vector<std::string>& args) {
       continue;
     }
     const bool is_ordered = ordered.count(name) > 0;
-    StatusOr<alloc::ScenarioCheck> check = alloc::CheckScenario(*sc, is_ordered, alloc::ScenarioMode::kSequential);
+    StatusOr<alloc::ScenarioCheck> check = alloc::CheckScenario(*sc, is_ordered, alloc::ScenarioMode::kSequential, nullptr, options);
     if (check.ok() && check->passed && fanout_mode) {
-      check = alloc::CheckScenario(*sc, is_ordered, alloc::ScenarioMode::kFanout, &fanout);
+      check = alloc::CheckScenario(*sc, is_ordered, alloc::ScenarioMode::kFanout, &fanout, options);
     }
     if (!check.ok()) {
       std::printf("FAIL %s: setup: %s\n", name.c_str(), std::string(check.status().message()).c_str());
