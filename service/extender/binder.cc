@@ -87,8 +87,19 @@ Status Extender::WriteClaim(const api::Pod& pod, ClaimWrite& write) {
         return AbortedError("resourceclaim " + write.key + " lost its allocation in the meantime");
       }
       if (!HasFinalizer(claim)) {
-        claim["metadata"]["finalizers"].push_back(kFinalizer);
-        auto updated = kube_.Update(ResourceClaimsResource(), claim);
+        // A merge patch of metadata only (with resourceVersion as the precondition), not a PUT
+        // of the whole claim: re-encoding the spec can reorder the keys of opaque config
+        // parameters, which the API server compares byte-wise and rejects as an immutable
+        // field change.
+        Json finalizers = claim["metadata"].contains("finalizers") && claim["metadata"]["finalizers"].is_array()
+                              ? claim["metadata"]["finalizers"]
+                              : Json::array();
+        finalizers.push_back(kFinalizer);
+        Json patch = {{"metadata",
+                       {{"resourceVersion", claim["metadata"].value("resourceVersion", "")},
+                        {"finalizers", std::move(finalizers)}}}};
+        auto updated = kube_.Patch(ResourceClaimsResource(), write.ns, write.name, "application/merge-patch+json",
+                                   patch);
         if (IsConflict(updated.status())) continue;
         if (!updated.ok()) return updated.status();
         claim = std::move(updated).value();
