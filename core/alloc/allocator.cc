@@ -5,6 +5,7 @@
 
 #include "core/alloc/search.h"
 #include "core/cel/selector.h"
+#include "core/common/status_macros.h"
 
 namespace allot::alloc {
 
@@ -13,6 +14,9 @@ StatusOr<std::optional<AllocationResults>> Allocate(const index::Snapshot& snaps
                                                     const model::Node& node,
                                                     const std::vector<const api::ResourceClaim*>& claims,
                                                     const Features& features, const Options& options) {
+  // Before any work (pool gathering can dominate on big nodes): an expired deadline or a
+  // cancellation is reported without touching the snapshot.
+  ALLOT_RETURN_IF_ERROR(CheckInterrupted(options, node.name));
   std::unique_ptr<cel::CompileCache> local;
   cel::CompileCache* cache = options.cel_cache;
   if (cache == nullptr) {
@@ -21,6 +25,16 @@ StatusOr<std::optional<AllocationResults>> Allocate(const index::Snapshot& snaps
   }
   internal::Search search(snapshot, allocated, node, claims, features, options, cache);
   return search.Run();
+}
+
+Status CheckInterrupted(const Options& options, const std::string& node_name) {
+  if (options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed)) {
+    return CancelledError("allocation on node " + node_name + " cancelled");
+  }
+  if (options.deadline && std::chrono::steady_clock::now() > *options.deadline) {
+    return DeadlineExceededError("timed out trying to allocate devices on node " + node_name);
+  }
+  return OkStatus();
 }
 
 bool IsNodeFailure(const Status& status) {

@@ -67,7 +67,8 @@ struct Options {
   // Maximum number of search steps for this call; 0 = unlimited. Exhaustion is
   // kResourceExhausted "search budget of N steps exhausted".
   uint64_t max_steps = 0;
-  // Optional deadline and cancellation flag, checked during the search.
+  // Optional deadline and cancellation flag, checked when Allocate starts, after the node's
+  // pools are gathered, and every 256 search steps (see CheckInterrupted).
   std::optional<std::chrono::steady_clock::time_point> deadline;
   const std::atomic<bool>* cancel = nullptr;
   // Shared, thread-safe compile cache; a per-call cache is used when null.
@@ -87,6 +88,10 @@ StatusOr<std::optional<AllocationResults>> Allocate(const index::Snapshot& snaps
                                                     const model::Node& node,
                                                     const std::vector<const api::ResourceClaim*>& claims,
                                                     const Features& features, const Options& options = {});
+
+// kCancelled when options.cancel is set, kDeadlineExceeded ("timed out trying to allocate
+// devices on node <node>") when options.deadline has passed, OK otherwise. Cheap; thread-safe.
+Status CheckInterrupted(const Options& options, const std::string& node_name);
 
 // True for the per-node "invalid resource pools were encountered" failure.
 bool IsNodeFailure(const Status& status);

@@ -21,6 +21,13 @@ NodeVerdict Evaluate(const index::Snapshot& snapshot, const index::AllocatedStat
   o.stats = &stats;
   o.max_steps = options.steps_per_node;
   NodeVerdict v;
+  // Nodes not started before the deadline (or after cancellation) are not evaluated at all:
+  // kError with kDeadlineExceeded / kCancelled, which the service reports as an error.
+  if (Status interrupted = CheckInterrupted(o, node.name); !interrupted.ok()) {
+    v.kind = NodeVerdict::Kind::kError;
+    v.status = std::move(interrupted);
+    return v;
+  }
   StatusOr<std::optional<AllocationResults>> r = Allocate(snapshot, allocated, node, claims, features, o);
   v.steps = stats.steps;
   if (!r.ok()) {

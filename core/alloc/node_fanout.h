@@ -10,6 +10,10 @@
 // are reported; later ones are kSkipped — exactly what a sequential scan that stops after K
 // feasible nodes reports, independent of thread timing. Each node gets its own search budget
 // (steps_per_node); exhausting it yields kError with kResourceExhausted.
+// Deadline / cancellation (options.allocate.deadline, .cancel): checked before each node is
+// started and inside Allocate. A node started after the deadline, or whose evaluation reaches a
+// check after it, gets kError with kDeadlineExceeded (or kCancelled), never kFits; nodes that
+// finished in time keep their verdict. Callers should treat any such kError as a timed-out filter.
 //
 // Thread safety: Run() may be called concurrently from several threads (it shares the pool);
 // it must not be called from a task running on this fan-out's own pool.

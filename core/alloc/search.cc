@@ -89,14 +89,7 @@ Status Search::CheckBudget() {
     return ResourceExhaustedError("search budget of " + std::to_string(options_.max_steps) +
                                   " steps exhausted on node " + node_.name);
   }
-  if ((steps_ & 255) == 0) {
-    if (options_.cancel != nullptr && options_.cancel->load(std::memory_order_relaxed)) {
-      return CancelledError("allocation on node " + node_.name + " cancelled");
-    }
-    if (options_.deadline && std::chrono::steady_clock::now() > *options_.deadline) {
-      return DeadlineExceededError("timed out trying to allocate devices on node " + node_.name);
-    }
-  }
+  if ((steps_ & 255) == 0) return CheckInterrupted(options_, node_.name);
   return OkStatus();
 }
 
@@ -342,6 +335,7 @@ StatusOr<Outcome> Search::AllocateOne(Cursor r, bool allocate_sub) {
 
 StatusOr<std::optional<AllocationResults>> Search::Run() {
   ALLOT_ASSIGN_OR_RETURN(pools_, index::GatherPools(snapshot_, node_, features_.partitionable_devices));
+  ALLOT_RETURN_IF_ERROR(CheckInterrupted(options_, node_.name));  // gathering may have been slow
   allocating_.assign(pools_.candidates.size(), {});
   in_flight_shares_.assign(pools_.candidates.size(), 0);
   ledger_ = std::make_unique<CounterLedger>(pools_, allocated_);
