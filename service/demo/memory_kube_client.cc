@@ -259,18 +259,32 @@ StatusOr<Json> MemoryKubeClient::UpdateStatus(const ResourceType& type, const Js
 StatusOr<Json> MemoryKubeClient::Patch(const ResourceType& type, std::string_view ns, std::string_view name,
                                        std::string_view content_type, const Json& patch) {
   std::string what = "PATCH " + type.ObjectPath(ns, name);
-  if (content_type != "application/merge-patch+json") {
-    return HttpError(415, "UnsupportedMediaType", "only application/merge-patch+json is supported", what);
+  const bool json_patch = content_type == "application/json-patch+json";
+  if (content_type != "application/merge-patch+json" && !json_patch) {
+    return HttpError(415, "UnsupportedMediaType",
+                     "only application/merge-patch+json and application/json-patch+json are supported", what);
   }
   std::lock_guard<std::mutex> lock(mu_);
   auto found = Find(type, ns, name);
   if (!found.ok()) return found.status();
-  std::string want_rv = Meta(patch, "resourceVersion");
+  Json next = **found;
+  std::string want_rv;
+  if (json_patch) {
+    // RFC 6902; as the API server does, a resourceVersion in the patched object is a precondition.
+    if (!patch.is_array()) return HttpError(400, "BadRequest", "a JSON patch must be an array", what);
+    try {
+      next = next.patch(patch);
+    } catch (const Json::exception& e) {
+      return HttpError(422, "Invalid", std::string("the patch could not be applied: ") + e.what(), what);
+    }
+    want_rv = Meta(next, "resourceVersion");
+  } else {
+    want_rv = Meta(patch, "resourceVersion");
+    next.merge_patch(patch);
+  }
   if (!want_rv.empty() && want_rv != Meta(**found, "resourceVersion")) {
     return HttpError(409, "Conflict", "the object has been modified", what);
   }
-  Json next = **found;
-  next.merge_patch(patch);
   return Store(type, std::move(next), WatchEventType::kModified);
 }
 
