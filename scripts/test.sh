@@ -4,7 +4,8 @@
 # Lanes (each adds to the totals):
 #   1. build/ with -Werror: every CTest test (unit, conformance, integration).
 #   2. build-asan/ (ASan+UBSan): the unit and conformance tests.       (skipped with SANITIZE set)
-#   3. tests/e2e: the Go end-to-end suite against a real control plane  (when Go is present)
+#   3. fuzz: the libFuzzer targets (clang), 20 s each
+#   4. tests/e2e: the Go end-to-end suite against a real control plane  (when Go is present)
 # With SANITIZE=address|thread only that sanitizer lane runs.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -48,12 +49,36 @@ run_ctest_lane() {
   echo "lane $name: $((total - nfail - nskip)) passed, $nfail failed, $nskip skipped"
 }
 
+# run_fuzz_lane: builds the libFuzzer targets with clang and runs each briefly (crash = failure).
+run_fuzz_lane() {
+  if ! command -v clang++ >/dev/null 2>&1; then echo "lane fuzz: clang++ not found, not run"; return; fi
+  echo "== lane fuzz: configure + build (build-fuzz) =="
+  if ! cmake -S . -B build-fuzz -G "$GENERATOR" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DALLOT_BUILD_FUZZERS=ON -DALLOT_BUILD_BENCH=OFF >"$log_dir/fuzz-configure.log" 2>&1; then
+    tail -20 "$log_dir/fuzz-configure.log"; echo "lane fuzz: configure FAILED"; failed=$((failed + 1)); return
+  fi
+  local target bin
+  for target in cel_parser_fuzz api_decode_fuzz; do
+    if ! cmake --build build-fuzz -j "$JOBS" --target "$target" >"$log_dir/fuzz-$target-build.log" 2>&1; then
+      grep -E "error" "$log_dir/fuzz-$target-build.log" | head -20; echo "FAIL fuzz $target: build"; failed=$((failed + 1)); continue
+    fi
+    bin=$(find build-fuzz -type f -name "$target" -perm -u+x | head -1)
+    mkdir -p "build-fuzz/corpus-$target"
+    if "$bin" -max_total_time="${FUZZ_SECONDS:-20}" -rss_limit_mb=2048 "build-fuzz/corpus-$target" >"$log_dir/fuzz-$target.log" 2>&1; then
+      echo "PASS fuzz $target ($(grep -oE 'Done [0-9]+ runs' "$log_dir/fuzz-$target.log" | tail -1))"; passed=$((passed + 1))
+    else
+      tail -30 "$log_dir/fuzz-$target.log"; echo "FAIL fuzz $target"; failed=$((failed + 1))
+    fi
+  done
+}
+
 case "${SANITIZE:-}" in
   address) run_ctest_lane asan build-asan "-DCMAKE_BUILD_TYPE=Debug -DALLOT_SANITIZE=address -DALLOT_BUILD_BENCH=OFF -DCMAKE_CXX_FLAGS=-O1" "-L unit|conformance|concurrency" ;;
   thread)  run_ctest_lane tsan build-tsan "-DCMAKE_BUILD_TYPE=Debug -DALLOT_SANITIZE=thread -DALLOT_BUILD_BENCH=OFF -DCMAKE_CXX_FLAGS=-O1" "-L unit|concurrency|integration" ;;
   "")
     run_ctest_lane main build "-DCMAKE_BUILD_TYPE=RelWithDebInfo" ""
     run_ctest_lane asan build-asan "-DCMAKE_BUILD_TYPE=Debug -DALLOT_SANITIZE=address -DALLOT_BUILD_BENCH=OFF -DCMAKE_CXX_FLAGS=-O1" "-L unit|conformance"
+    run_fuzz_lane
     if [ -x tests/e2e/run.sh ] && command -v go >/dev/null 2>&1; then
       echo "== lane e2e =="
       out=$(bash tests/e2e/run.sh build/service/allot 2>&1 | tee "$log_dir/e2e.log" | tail -200)
