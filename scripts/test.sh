@@ -4,6 +4,8 @@
 # Lanes (each adds to the totals):
 #   1. build/ with -Werror: every CTest test (unit, conformance, integration).
 #   2. build-asan/ (ASan+UBSan): the unit and conformance tests.       (skipped with SANITIZE set)
+#      Sanitizer lanes build without -Werror: GCC 12 emits false -Wmaybe-uninitialized inside
+#      libstdc++ (std::regex, std::function) at -O1 with ASan; the main lane enforces warnings.
 #   3. fuzz: the libFuzzer targets (clang), 20 s each
 #   4. tests/e2e: the Go end-to-end suite against a real control plane  (when Go is present)
 # With SANITIZE=address|thread only that sanitizer lane runs.
@@ -73,11 +75,11 @@ run_fuzz_lane() {
 }
 
 case "${SANITIZE:-}" in
-  address) run_ctest_lane asan build-asan "-DCMAKE_BUILD_TYPE=Debug -DALLOT_SANITIZE=address -DALLOT_BUILD_BENCH=OFF -DCMAKE_CXX_FLAGS=-O1" "-L unit|conformance|concurrency" ;;
-  thread)  run_ctest_lane tsan build-tsan "-DCMAKE_BUILD_TYPE=Debug -DALLOT_SANITIZE=thread -DALLOT_BUILD_BENCH=OFF -DCMAKE_CXX_FLAGS=-O1" "-L unit|concurrency|integration" ;;
+  address) run_ctest_lane asan build-asan "-DCMAKE_BUILD_TYPE=Debug -DALLOT_SANITIZE=address -DALLOT_BUILD_BENCH=OFF -DCMAKE_CXX_FLAGS=-O1 -DALLOT_WERROR=OFF" "-L unit|conformance|concurrency" ;;
+  thread)  run_ctest_lane tsan build-tsan "-DCMAKE_BUILD_TYPE=Debug -DALLOT_SANITIZE=thread -DALLOT_BUILD_BENCH=OFF -DCMAKE_CXX_FLAGS=-O1 -DALLOT_WERROR=OFF" "-L unit|concurrency|integration" ;;
   "")
     run_ctest_lane main build "-DCMAKE_BUILD_TYPE=RelWithDebInfo" ""
-    run_ctest_lane asan build-asan "-DCMAKE_BUILD_TYPE=Debug -DALLOT_SANITIZE=address -DALLOT_BUILD_BENCH=OFF -DCMAKE_CXX_FLAGS=-O1" "-L unit|conformance"
+    run_ctest_lane asan build-asan "-DCMAKE_BUILD_TYPE=Debug -DALLOT_SANITIZE=address -DALLOT_BUILD_BENCH=OFF -DCMAKE_CXX_FLAGS=-O1 -DALLOT_WERROR=OFF" "-L unit|conformance"
     run_fuzz_lane
     if [ -x tests/e2e/run.sh ] && command -v go >/dev/null 2>&1; then
       echo "== lane e2e =="
