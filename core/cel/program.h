@@ -52,6 +52,8 @@ Value DetachValue(const Value& v);
 
 // Compiles `expression` in the base environment and evaluates it (tests and the conformance CLI).
 // Returns the compile error Status, or the (detached) result value, which may be an error value.
+// Opaque results (quantity, semver) may view constants owned by the temporary Program and dangle:
+// compare such results while a Program you own is alive.
 StatusOr<Value> EvaluateForTest(std::string_view expression, bool disable_check = false);
 
 }  // namespace allot::cel

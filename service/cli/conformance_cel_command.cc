@@ -187,10 +187,15 @@ std::optional<std::string> MatchExpected(const cel::Value& v, const json& expect
   if (expect.contains("typed")) return MatchTyped(v, expect["typed"]);
   if (type == "kubernetes.Quantity" || type == "kubernetes.Semver") {
     const std::string fn = type == "kubernetes.Quantity" ? "quantity" : "semver";
-    StatusOr<cel::Value> want = cel::EvaluateForTest(fn + "(" + CelStringLiteral(value.get<std::string>()) + ")");
-    if (!want.ok() || want->is_error()) return "cannot build the expected " + type;
+    // Keep the program alive while comparing: a folded quantity/semver constant is an opaque view
+    // into the program (EvaluateForTest's detached result would dangle; found by ASan).
+    auto want_program =
+        cel::Program::Compile(fn + "(" + CelStringLiteral(value.get<std::string>()) + ")", cel::Environment::Base(), false);
+    if (!want_program.ok()) return "cannot build the expected " + type;
+    cel::Value want = (*want_program)->Evaluate({});
+    if (want.is_error()) return "cannot build the expected " + type;
     if (!v.AsOpaque(type)) return "want " + type + ", " + Got(v);
-    cel::Value eq = cel::Equal(v, *want);
+    cel::Value eq = cel::Equal(v, want);
     if (!eq.is_bool() || !eq.bool_value()) return "want " + fn + "(" + value.dump() + "), " + Got(v);
     return std::nullopt;
   }
