@@ -87,23 +87,10 @@ Status Extender::WriteClaim(const api::Pod& pod, ClaimWrite& write) {
         return AbortedError("resourceclaim " + write.key + " lost its allocation in the meantime");
       }
       if (!HasFinalizer(claim)) {
-        // A JSON Patch (RFC 6902) of metadata only, not a PUT of the whole claim and not a merge
-        // patch: both of those re-serialise the spec, which reorders the keys of opaque config
-        // parameters; the API server compares those bytes and rejects the write as an immutable
-        // field change. JSON Patch leaves untouched subtrees byte for byte. Replacing
-        // resourceVersion with the value we read makes a concurrent change a 409 Conflict.
-        const bool has_list = claim["metadata"].contains("finalizers") && claim["metadata"]["finalizers"].is_array();
-        Json patch = Json::array();
-        patch.push_back({{"op", "replace"},
-                         {"path", "/metadata/resourceVersion"},
-                         {"value", claim["metadata"].value("resourceVersion", "")}});
-        if (has_list) {
-          patch.push_back({{"op", "add"}, {"path", "/metadata/finalizers/-"}, {"value", kFinalizer}});
-        } else {
-          patch.push_back({{"op", "add"}, {"path", "/metadata/finalizers"}, {"value", Json::array({kFinalizer})}});
-        }
-        auto updated = kube_.Patch(ResourceClaimsResource(), write.ns, write.name, "application/json-patch+json",
-                                   patch);
+        // Only metadata changes; the stored spec must stay byte for byte (KubeClient::AddFinalizer), and the
+        // resourceVersion we read is the precondition, so a concurrent change is a 409 Conflict.
+        auto updated = kube_.AddFinalizer(ResourceClaimsResource(), write.ns, write.name, ResourceVersionOf(claim),
+                                          kFinalizer);
         if (IsConflict(updated.status())) continue;
         if (!updated.ok()) return updated.status();
         claim = std::move(updated).value();

@@ -1,10 +1,13 @@
 #include "service/watch/http_kube_client.h"
 
+#include "service/watch/protobuf_object.h"
+
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <cctype>
 #include <utility>
 
@@ -201,13 +204,15 @@ void HttpKubeClient::Return(std::unique_ptr<httplib::ClientImpl> client) {
   if (idle_.size() < options_.max_idle_connections) idle_.push_back(std::move(client));
 }
 
-StatusOr<Json> HttpKubeClient::Call(std::string_view verb, const std::string& method, const std::string& path,
-                                    const std::string& body, const std::string& content_type) {
+StatusOr<std::string> HttpKubeClient::CallRaw(std::string_view verb, const std::string& method,
+                                              const std::string& path, const std::string& body,
+                                              const std::string& content_type, const std::string& accept) {
   auto start = Clock::now();
   auto client = Borrow();
   httplib::Headers headers;
   std::string token = BearerToken();
   if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
+  if (!accept.empty()) headers.emplace("Accept", accept);
   httplib::Result result{nullptr, httplib::Error::Unknown};
   if (method == "GET") {
     result = client->Get(path, headers);
@@ -228,7 +233,14 @@ StatusOr<Json> HttpKubeClient::Call(std::string_view verb, const std::string& me
   std::string response_body = std::move(result->body);
   Return(std::move(client));
   if (status < 200 || status >= 300) return ApiStatusFromHttp(status, response_body, what);
-  return ParseBody(response_body, what);
+  return response_body;
+}
+
+StatusOr<Json> HttpKubeClient::Call(std::string_view verb, const std::string& method, const std::string& path,
+                                    const std::string& body, const std::string& content_type) {
+  auto response = CallRaw(verb, method, path, body, content_type, "application/json");
+  if (!response.ok()) return response.status();
+  return ParseBody(*response, method + " " + path);
 }
 
 StatusOr<Json> HttpKubeClient::Get(const ResourceType& type, std::string_view ns, std::string_view name) {
@@ -358,6 +370,30 @@ StatusOr<Json> HttpKubeClient::UpdateStatus(const ResourceType& type, const Json
 StatusOr<Json> HttpKubeClient::Patch(const ResourceType& type, std::string_view ns, std::string_view name,
                                      std::string_view content_type, const Json& patch) {
   return Call("patch", "PATCH", type.ObjectPath(ns, name), patch.dump(), std::string(content_type));
+}
+
+StatusOr<Json> HttpKubeClient::AddFinalizer(const ResourceType& type, std::string_view ns, std::string_view name,
+                                            std::string_view resource_version, std::string_view finalizer) {
+  // Protobuf read-modify-write: see protobuf_object.h for why JSON cannot do this for every object.
+  const std::string path = type.ObjectPath(ns, name);
+  const std::string protobuf(kProtobufContentType);
+  auto current = CallRaw("get", "GET", path, "", "", protobuf);
+  if (!current.ok()) return current.status();
+  auto meta = ReadProtobufObjectMeta(*current);
+  if (!meta.ok()) return meta.status().WithPrefix("GET " + path + " as protobuf");
+  if (meta->resource_version != resource_version) {
+    return AbortedError("HTTP 409 Conflict: " + type.resource + " " + std::string(name) + " changed (resourceVersion " +
+                        meta->resource_version + ", expected " + std::string(resource_version) + ")");
+  }
+  if (std::find(meta->finalizers.begin(), meta->finalizers.end(), finalizer) != meta->finalizers.end()) {
+    return Get(type, ns, name);
+  }
+  auto edited = AddFinalizerToProtobufObject(*current, finalizer);
+  if (!edited.ok()) return edited.status().WithPrefix("GET " + path + " as protobuf");
+  // The body keeps the resourceVersion read above: a concurrent change is a 409 Conflict.
+  auto stored = CallRaw("update", "PUT", path, *edited, protobuf, "application/json");
+  if (!stored.ok()) return stored.status();
+  return ParseBody(*stored, "PUT " + path);
 }
 
 StatusOr<Json> HttpKubeClient::Create(const ResourceType& type, const Json& object) {

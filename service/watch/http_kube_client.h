@@ -53,6 +53,8 @@ class HttpKubeClient final : public KubeClient {
   StatusOr<Json> UpdateStatus(const ResourceType& type, const Json& object) override;
   StatusOr<Json> Patch(const ResourceType& type, std::string_view ns, std::string_view name,
                        std::string_view content_type, const Json& patch) override;
+  StatusOr<Json> AddFinalizer(const ResourceType& type, std::string_view ns, std::string_view name,
+                              std::string_view resource_version, std::string_view finalizer) override;
   StatusOr<Json> Create(const ResourceType& type, const Json& object) override;
   StatusOr<Json> CreateSubresource(const ResourceType& type, std::string_view ns, std::string_view name,
                                    std::string_view subresource, const Json& body) override;
@@ -65,7 +67,11 @@ class HttpKubeClient final : public KubeClient {
   std::unique_ptr<httplib::ClientImpl> Borrow();
   void Return(std::unique_ptr<httplib::ClientImpl> client);
   std::string BearerToken();
-  // Sends one unary request; `method` is GET/PUT/PATCH/POST. Returns the parsed JSON body of a 2xx answer.
+  // Sends one unary request; `method` is GET/PUT/PATCH/POST; `accept` ("" = none) is the Accept header.
+  // Returns the body of a 2xx answer, an ApiStatusFromHttp error otherwise.
+  StatusOr<std::string> CallRaw(std::string_view verb, const std::string& method, const std::string& path,
+                                const std::string& body, const std::string& content_type, const std::string& accept);
+  // CallRaw accepting JSON; returns the parsed body.
   StatusOr<Json> Call(std::string_view verb, const std::string& method, const std::string& path,
                       const std::string& body, const std::string& content_type);
 

@@ -157,4 +157,30 @@ Status StatusFromWatchError(const Json& status_object) {
   return ApiStatusFromHttp(code, status_object.dump(), "watch");
 }
 
+StatusOr<Json> KubeClient::AddFinalizer(const ResourceType& type, std::string_view ns, std::string_view name,
+                                        std::string_view resource_version, std::string_view finalizer) {
+  auto current = Get(type, ns, name);
+  if (!current.ok()) return current.status();
+  const Json& meta = (*current)["metadata"];
+  if (ResourceVersionOf(*current) != resource_version) {
+    return AbortedError("HTTP 409 Conflict: " + type.resource + " " + std::string(name) + " changed (resourceVersion " +
+                        ResourceVersionOf(*current) + ", expected " + std::string(resource_version) + ")");
+  }
+  const bool has_list = meta.contains("finalizers") && meta["finalizers"].is_array();
+  if (has_list) {
+    for (const auto& f : meta["finalizers"]) {
+      if (f == finalizer) return current;
+    }
+  }
+  // "replace" of resourceVersion with the value read makes a concurrent change a 409 Conflict.
+  Json patch = Json::array();
+  patch.push_back({{"op", "replace"}, {"path", "/metadata/resourceVersion"}, {"value", resource_version}});
+  if (has_list) {
+    patch.push_back({{"op", "add"}, {"path", "/metadata/finalizers/-"}, {"value", finalizer}});
+  } else {
+    patch.push_back({{"op", "add"}, {"path", "/metadata/finalizers"}, {"value", Json::array({finalizer})}});
+  }
+  return Patch(type, ns, name, "application/json-patch+json", patch);
+}
+
 }  // namespace allot::svc

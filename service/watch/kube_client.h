@@ -125,6 +125,12 @@ class KubeClient {
   // PATCH with the given content type (application/merge-patch+json, ...strategic-merge-patch+json).
   virtual StatusOr<Json> Patch(const ResourceType& type, std::string_view ns, std::string_view name,
                                std::string_view content_type, const Json& patch) = 0;
+  // Adds `finalizer` to metadata.finalizers (a no-op write if present) on condition that the object still has
+  // `resource_version` (409 Conflict otherwise), leaving every other stored byte as it is. Returns the stored
+  // object. The default is a JSON Patch, exact for MemoryKubeClient; a real API server re-decodes opaque
+  // fields from JSON on every JSON write, so HttpKubeClient writes protobuf (service/watch/protobuf_object.h).
+  virtual StatusOr<Json> AddFinalizer(const ResourceType& type, std::string_view ns, std::string_view name,
+                                      std::string_view resource_version, std::string_view finalizer);
   // POST a new object into its collection.
   virtual StatusOr<Json> Create(const ResourceType& type, const Json& object) = 0;
   // POST to a subresource, e.g. pods/NAME/binding. Returns the response body.

@@ -147,14 +147,6 @@ func TestScenarios(t *testing.T) {
 					if why := s.expressible(); why != "" {
 						t.Skipf("not expressible as cluster objects: %s", why)
 					}
-					if v == Allot && s.hasClaimConfig() {
-						// Known open allot bug: with allot as the extender, adding the finalizer to a
-						// claim that carries spec.devices.config is rejected by the 1.37 API server
-						// ("spec: Invalid value: null: field is immutable"), both as a PUT and as a
-						// JSON Patch; the in-tree plugin writes the same claim over protobuf. Tracked
-						// in the issue note; remove this skip when bind passes for these claims.
-						t.Skip("KNOWN BUG: allot's bind cannot write claims with spec.devices.config (immutable-spec 422)")
-					}
 					e := newEnv(t, v)
 					outcomes[v][s.Name] = e.replay(s)
 				})
@@ -384,14 +376,4 @@ func resultSet(a *resourcev1.AllocationResult) string {
 	}
 	sort.Strings(parts)
 	return "[" + strings.Join(parts, " ") + "]"
-}
-
-// hasClaimConfig reports whether any claim to allocate carries spec.devices.config.
-func (s *scenario) hasClaimConfig() bool {
-	for _, c := range s.Claims {
-		if len(c.Spec.Devices.Config) > 0 {
-			return true
-		}
-	}
-	return false
 }

@@ -6,7 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include "service/watch/protobuf_object.h"
 #include "tests/service/fake_apiserver.h"
+#include "tests/service/watch/protobuf_test_util.h"
 
 namespace allot::svc {
 namespace {
@@ -57,6 +59,43 @@ TEST(HttpKubeClientTest, GetUpdateStatusAndBindingUseTheRightPaths) {
   ASSERT_TRUE(bound.ok()) << bound.status();
   EXPECT_EQ((*bound)["status"], "Success");
   for (const auto& auth : server.authorization_headers()) EXPECT_EQ(auth, "Bearer t0k");
+}
+
+TEST(HttpKubeClientTest, AddFinalizerIsAProtobufReadModifyWrite) {
+  // The stored claim has opaque parameters with whitespace; a JSON write would change those bytes and the
+  // real API server would refuse it as an immutable-spec change. The PUT must carry them unchanged.
+  const std::string finalizer = "resource.kubernetes.io/delete-protection";
+  const std::string stored = testing::ClaimEnvelope(testing::ClaimMeta({"other/finalizer"}));
+  const std::string path = "/apis/resource.k8s.io/v1/namespaces/ns/resourceclaims/claim-1";
+  FakeApiServer server;
+  std::string get_accept, put_type, put_accept, put_body;
+  server.OnGet(path, [&](const httplib::Request& req, auto& res) {
+    get_accept = req.get_header_value("Accept");
+    res.status = 200;
+    res.set_content(stored, std::string(kProtobufContentType));
+  });
+  server.On("PUT", path, [&](const httplib::Request& req, auto& res) {
+    put_type = req.get_header_value("Content-Type");
+    put_accept = req.get_header_value("Accept");
+    put_body = req.body;
+    Answer(res, 200, R"({"metadata":{"name":"claim-1","namespace":"ns","resourceVersion":"4712",)"
+                     R"("finalizers":["other/finalizer","resource.kubernetes.io/delete-protection"]}})");
+  });
+  auto client = ClientFor(server);
+
+  auto updated = client->AddFinalizer(ResourceClaimsResource(), "ns", "claim-1", "4711", finalizer);
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_EQ(ResourceVersionOf(*updated), "4712");
+  EXPECT_EQ(get_accept, kProtobufContentType);
+  EXPECT_EQ(put_type, kProtobufContentType);
+  EXPECT_EQ(put_accept, "application/json");
+  EXPECT_EQ(put_body, testing::ClaimEnvelope(testing::ClaimMeta({"other/finalizer"}) + testing::Bytes(14, finalizer)));
+
+  // A resourceVersion that moved on is a conflict, and nothing is written.
+  put_body.clear();
+  auto stale = client->AddFinalizer(ResourceClaimsResource(), "ns", "claim-1", "4700", finalizer);
+  EXPECT_TRUE(IsConflict(stale.status())) << stale.status();
+  EXPECT_TRUE(put_body.empty());
 }
 
 TEST(HttpKubeClientTest, ClassifiesErrors) {
