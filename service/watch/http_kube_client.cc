@@ -300,7 +300,7 @@ Status HttpKubeClient::Watch(const ResourceType& type, const WatchOptions& optio
   Status decode_error;
   auto on_response = [&](const httplib::Response& response) {
     http_status = response.status;
-    return true;
+    return cancel == nullptr || !cancel->cancelled();
   };
   auto on_data = [&](const char* data, size_t length) {
     if (http_status != 200) {

@@ -81,20 +81,16 @@ std::string_view WatchEventTypeName(WatchEventType type) {
 
 void WatchCancel::Cancel() {
   cancelled_.store(true);
-  std::function<void()> interrupt;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    interrupt = interrupt_;
-  }
-  if (interrupt) interrupt();
+  // The hook runs under mu_: SetInterrupt(nullptr) then waits for it, so the client the hook refers to
+  // cannot be destroyed while it runs.
+  std::lock_guard<std::mutex> lock(mu_);
+  if (interrupt_) interrupt_();
 }
 
 void WatchCancel::SetInterrupt(std::function<void()> interrupt) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    interrupt_ = interrupt;
-  }
-  if (interrupt && cancelled_.load()) interrupt();
+  std::lock_guard<std::mutex> lock(mu_);
+  interrupt_ = std::move(interrupt);
+  if (interrupt_ && cancelled_.load()) interrupt_();
 }
 
 namespace {

@@ -80,7 +80,8 @@ struct WatchEvent {
 // Interrupts a blocking Watch from another thread. Thread-safe.
 class WatchCancel {
  public:
-  // Marks cancelled and runs the interrupt hook (if a watch is running).
+  // Marks cancelled and runs the interrupt hook (if a watch is running). May be called repeatedly: a hook
+  // can miss a connection that is being opened at that moment (see Reflector::Stop).
   void Cancel();
   bool cancelled() const { return cancelled_.load(); }
   // Used by clients: installs (or clears, with nullptr) the hook Cancel() runs. If already cancelled the

@@ -22,7 +22,16 @@ Reflector::Reflector(KubeClient& client, const ResourceType& type, ReflectorSink
 
 Reflector::~Reflector() { Stop(); }
 
-void Reflector::Start() { thread_ = std::thread([this] { Run(); }); }
+void Reflector::Start() {
+  thread_ = std::thread([this] {
+    Run();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      exited_ = true;
+    }
+    cv_.notify_all();
+  });
+}
 
 void Reflector::Stop() {
   {
@@ -30,8 +39,18 @@ void Reflector::Stop() {
     stopping_.store(true);
   }
   cv_.notify_all();
-  cancel_.Cancel();
-  if (thread_.joinable()) thread_.join();
+  if (!thread_.joinable()) return;
+  // One Cancel() can miss a watch whose connection is being opened at that very moment (the HTTP client
+  // has no sticky stop), and the stream could then block until its read timeout: repeat until Run() is left.
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!exited_) {
+    lock.unlock();
+    cancel_.Cancel();
+    lock.lock();
+    cv_.wait_for(lock, std::chrono::milliseconds(20), [this] { return exited_; });
+  }
+  lock.unlock();
+  thread_.join();
 }
 
 bool Reflector::WaitForSync(std::chrono::milliseconds timeout) const {

@@ -96,6 +96,7 @@ class Reflector {
   mutable std::mutex mu_;
   mutable std::condition_variable cv_;  // signalled on Stop() and on sync
   std::string resource_version_;         // guarded by mu_
+  bool exited_ = false;                  // guarded by mu_: Run() has returned
 };
 
 }  // namespace allot::svc
