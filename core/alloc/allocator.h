@@ -71,7 +71,8 @@ struct Options {
   // pools are gathered, and every 256 search steps (see CheckInterrupted).
   std::optional<std::chrono::steady_clock::time_point> deadline;
   const std::atomic<bool>* cancel = nullptr;
-  // Shared, thread-safe compile cache; a per-call cache is used when null.
+  // Shared, thread-safe compile cache; a per-call cache is used when null. With a shared cache, selector
+  // results are also memoized in the snapshot (index::SelectorMemo) and reused by later calls.
   cel::CompileCache* cel_cache = nullptr;
   // Generates shareIDs for multi-allocatable devices; default: random UUID v4.
   std::function<std::string()> share_id_generator;

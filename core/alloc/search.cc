@@ -114,9 +114,23 @@ StatusOr<bool> Search::SelectorsMatch(const ClaimData& cd, const model::DeviceCl
       it = compiled_.emplace(expr, std::move(sel).value()).first;
     }
     const cel::Selector* selector = it->second.get();
-    std::vector<int8_t>& memo = memo_[selector];
-    if (memo.empty()) memo.assign(pools_.candidates.size(), -1);
-    int8_t& m = memo[cand_index];
+    // Known result: from the snapshot's memo (shared across calls and threads) or this call's.
+    std::atomic<int8_t>* shared = nullptr;
+    int8_t* local = nullptr;
+    int8_t m = -1;
+    if (index::SelectorMemo* snapshot_memo = snapshot_.selector_memo();
+        snapshot_memo != nullptr && options_.cel_cache != nullptr && c.uid < snapshot_memo->device_count()) {
+      std::atomic<int8_t>*& row = shared_rows_[selector];
+      if (row == nullptr) row = snapshot_memo->Row(it->second);
+      shared = &row[c.uid];
+      int8_t v = shared->load(std::memory_order_relaxed);
+      if (v != index::SelectorMemo::kUnknown) m = v == index::SelectorMemo::kTrue ? 1 : 0;
+    } else {
+      std::vector<int8_t>& memo = memo_[selector];
+      if (memo.empty()) memo.assign(pools_.candidates.size(), -1);
+      local = &memo[cand_index];
+      m = *local;
+    }
     if (m < 0) {
       const model::Device& d = *c.device;
       Status err;
@@ -138,6 +152,11 @@ StatusOr<bool> Search::SelectorsMatch(const ClaimData& cd, const model::DeviceCl
                                     std::string(err.message()));
       }
       m = value ? 1 : 0;
+      if (shared != nullptr) {
+        shared->store(value ? index::SelectorMemo::kTrue : index::SelectorMemo::kFalse, std::memory_order_relaxed);
+      } else {
+        *local = m;
+      }
     }
     if (m == 0) return false;
   }

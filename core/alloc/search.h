@@ -9,6 +9,8 @@
 // Thread safety: not thread-safe; one Search per Allocate call.
 #pragma once
 
+#include <atomic>
+
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -159,6 +161,9 @@ class Search {
   std::unique_ptr<CounterLedger> ledger_;
   // Memoised selector results per (expression, candidate).
   std::unordered_map<std::string, std::shared_ptr<const cel::Selector>> compiled_;
+  // Selector results: the snapshot's shared memo row per selector (by DeviceUid), or a per-call row (by
+  // candidate index) when the snapshot has no memo.
+  std::unordered_map<const cel::Selector*, std::atomic<int8_t>*> shared_rows_;
   std::unordered_map<const cel::Selector*, std::vector<int8_t>> memo_;
   uint64_t steps_ = 0;
   uint64_t evaluations_ = 0;

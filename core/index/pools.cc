@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <set>
 #include <utility>
 
@@ -79,6 +80,59 @@ void Validate(Pool& pool, bool partitionable) {
   if (!pool.invalid) check(pool.non_targeting_slices);
 }
 
+// Completeness (dra-semantics.md §8.2.3) and building/validation (§8.2.4) of one pool from its relevant
+// slices `g` (in candidate order). A function of the snapshot and `g` only: memoized per snapshot.
+std::shared_ptr<const BuiltPool> BuildPool(const Snapshot& snapshot, std::string_view driver, std::string_view name,
+                                           const Gathered& g, bool partitionable) {
+  auto built = std::make_shared<BuiltPool>();
+  Pool& pool = built->pool;
+  pool.driver = std::string(driver);
+  pool.name = std::string(name);
+  pool.generation = g.generation;
+  const int64_t want = g.slices.front()->slice->resource_slice_count;
+  std::vector<const SliceEntry*> relevant = g.slices;
+  if (static_cast<int64_t>(relevant.size()) != want) {
+    const auto* all = snapshot.pool_slices(driver, name);
+    bool newer = false;
+    std::vector<const SliceEntry*> same_gen;
+    for (uint32_t idx : *all) {
+      const SliceEntry& e = snapshot.slices()[idx];
+      if (e.slice->generation > g.generation) newer = true;
+      if (e.slice->generation == g.generation) same_gen.push_back(&e);
+    }
+    if (newer) {  // the driver is mid-update: treat the pool as absent
+      built->absent = true;
+      return built;
+    }
+    if (static_cast<int64_t>(same_gen.size()) == want) {
+      for (const SliceEntry* e : same_gen) {
+        if (std::find(relevant.begin(), relevant.end(), e) == relevant.end()) {
+          pool.non_targeting_slices.push_back(e);
+        }
+      }
+    } else {
+      pool.incomplete = true;  // as in the reference, an incomplete pool carries no slices
+      return built;
+    }
+  }
+  std::stable_sort(relevant.begin(), relevant.end(),
+                   [](const SliceEntry* a, const SliceEntry* b) { return a->slice->name < b->slice->name; });
+  for (const SliceEntry* e : relevant) {
+    if (partitionable && !e->slice->shared_counters.empty()) {
+      for (const auto& cs : e->slice->shared_counters) pool.counter_sets.push_back(&cs);
+    } else {
+      pool.slices.push_back(e);
+    }
+  }
+  Validate(pool, partitionable);
+  for (const SliceEntry* e : pool.slices) {
+    for (const auto& d : e->slice->devices) {
+      if (d.has_binding_conditions) pool.has_binding_conditions = true;
+    }
+  }
+  return built;
+}
+
 }  // namespace
 
 StatusOr<NodePools> GatherPools(const Snapshot& snapshot, const model::Node& node, bool partitionable_devices) {
@@ -112,57 +166,26 @@ StatusOr<NodePools> GatherPools(const Snapshot& snapshot, const model::Node& nod
 
   NodePools out;
   std::vector<Pool> with_binding;
+  std::string memo_key;
   for (auto& [key, g] : gathered) {
-    Pool pool;
-    pool.driver = std::string(key.first);
-    pool.name = std::string(key.second);
-    pool.generation = g.generation;
-    const int64_t want = g.slices.front()->slice->resource_slice_count;
-    std::vector<const SliceEntry*> relevant = g.slices;
-    if (static_cast<int64_t>(relevant.size()) != want) {
-      const auto* all = snapshot.pool_slices(key.first, key.second);
-      bool newer = false;
-      std::vector<const SliceEntry*> same_gen;
-      for (uint32_t idx : *all) {
-        const SliceEntry& e = snapshot.slices()[idx];
-        if (e.slice->generation > g.generation) newer = true;
-        if (e.slice->generation == g.generation) same_gen.push_back(&e);
-      }
-      if (newer) continue;  // the driver is mid-update: treat the pool as absent
-      if (static_cast<int64_t>(same_gen.size()) == want) {
-        for (const SliceEntry* e : same_gen) {
-          if (std::find(relevant.begin(), relevant.end(), e) == relevant.end()) {
-            pool.non_targeting_slices.push_back(e);
-          }
-        }
-      } else {
-        pool.incomplete = true;
-      }
+    memo_key.assign(key.first).push_back('\0');
+    memo_key.append(key.second).push_back('\0');
+    memo_key.push_back(partitionable_devices ? 'P' : '-');
+    for (const SliceEntry* e : g.slices) {
+      auto idx = static_cast<uint32_t>(e - snapshot.slices().data());
+      memo_key.append(reinterpret_cast<const char*>(&idx), sizeof(idx));
     }
-    if (pool.incomplete) {
-      // As in the reference, an incomplete pool carries no slices (never allocated from).
-      out.pools.push_back(std::move(pool));
-      continue;
+    std::shared_ptr<const BuiltPool> built = snapshot.FindBuiltPool(memo_key);
+    if (built == nullptr) {
+      built = snapshot.AddBuiltPool(memo_key, BuildPool(snapshot, key.first, key.second, g, partitionable_devices));
     }
-    std::stable_sort(relevant.begin(), relevant.end(),
-                     [](const SliceEntry* a, const SliceEntry* b) { return a->slice->name < b->slice->name; });
-    for (const SliceEntry* e : relevant) {
-      if (partitionable_devices && !e->slice->shared_counters.empty()) {
-        for (const auto& cs : e->slice->shared_counters) pool.counter_sets.push_back(&cs);
-      } else {
-        pool.slices.push_back(e);
-      }
-    }
-    Validate(pool, partitionable_devices);
-    for (const SliceEntry* e : pool.slices) {
-      for (const auto& d : e->slice->devices) {
-        if (d.has_binding_conditions) pool.has_binding_conditions = true;
-      }
-    }
+    if (built->absent) continue;
+    const Pool& pool = built->pool;
+    if (pool.slices.empty() && !pool.incomplete && !pool.invalid) continue;  // nothing for this node
     if (pool.has_binding_conditions) {
-      with_binding.push_back(std::move(pool));
+      with_binding.push_back(pool);
     } else {
-      out.pools.push_back(std::move(pool));
+      out.pools.push_back(pool);
     }
   }
   for (auto& p : with_binding) out.pools.push_back(std::move(p));

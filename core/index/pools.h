@@ -14,8 +14,15 @@
 //   * pools sorted by (driver, pool); pools with binding-condition devices last; slices by
 //     name; devices as listed.
 //
-// Thread safety: a pure function of an immutable Snapshot; NodePools is thread-compatible and
-// is normally owned by one Allocate call.
+// Pools whose device slices all target other nodes, and that are complete and valid, contribute
+// nothing to a node (no candidates, no error) and are left out of NodePools; incomplete and invalid
+// ones are kept for the "all devices" and "invalid pools encountered" rules.
+//
+// Cost: the per-pool work is memoized in the Snapshot (Snapshot::FindBuiltPool), so a node pays for
+// the relevance scan and for copying its own pools, not for validating every pool of the cluster.
+//
+// Thread safety: a function of an immutable Snapshot (its memo is internally locked); NodePools is
+// thread-compatible and is normally owned by one Allocate call.
 #pragma once
 
 #include <cstdint>
@@ -41,6 +48,13 @@ struct Pool {
   std::vector<const model::CounterSet*> counter_sets;  // union over the pool's counter slices
 
   std::string id() const { return driver + "/" + name; }
+};
+
+// A pool as built from one set of relevant slices; `absent` when a newer generation elsewhere means
+// the driver is mid-update (the pool is treated as if it did not exist). Immutable, shared.
+struct BuiltPool {
+  bool absent = false;
+  Pool pool;
 };
 
 // One allocatable device in device order.

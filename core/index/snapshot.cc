@@ -42,6 +42,7 @@ std::shared_ptr<const Snapshot> Snapshot::Build(std::vector<std::shared_ptr<cons
     entry.slice = std::move(s);
     snap->slices_.push_back(std::move(entry));
   }
+  snap->selector_memo_ = std::make_unique<SelectorMemo>(snap->uid_count_);
   for (auto& c : classes) {
     if (c == nullptr) continue;
     std::string name = c->name;
@@ -70,6 +71,17 @@ const std::vector<uint32_t>* Snapshot::node_local_slices(const std::string& node
 const std::vector<uint32_t>* Snapshot::pool_slices(std::string_view driver, std::string_view pool) const {
   auto it = by_pool_.find(Key(driver, pool));
   return it == by_pool_.end() ? nullptr : &it->second;
+}
+
+std::shared_ptr<const BuiltPool> Snapshot::FindBuiltPool(const std::string& key) const {
+  std::lock_guard<std::mutex> lock(built_pools_mu_);
+  auto it = built_pools_.find(key);
+  return it == built_pools_.end() ? nullptr : it->second;
+}
+
+std::shared_ptr<const BuiltPool> Snapshot::AddBuiltPool(std::string key, std::shared_ptr<const BuiltPool> built) const {
+  std::lock_guard<std::mutex> lock(built_pools_mu_);
+  return built_pools_.try_emplace(std::move(key), std::move(built)).first->second;
 }
 
 }  // namespace allot::index

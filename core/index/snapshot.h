@@ -7,12 +7,15 @@
 // any number of threads may call its const methods concurrently. GatherPools() (pools.h)
 // derives the per-node pool list from it.
 //
-// Thread safety: immutable after Build(); all methods are const and thread-safe.
+// Thread safety: immutable after Build(); all methods are const and thread-safe. The one mutable part is
+// the memos of built pools (FindBuiltPool) and selector results (selector_memo), which are
+// thread-safe and only ever grow.
 #pragma once
 
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,11 +23,14 @@
 #include <vector>
 
 #include "core/model/device_class.h"
+#include "core/index/selector_memo.h"
 #include "core/model/slice.h"
 
 namespace allot::index {
 
 using DeviceUid = uint32_t;
+
+struct BuiltPool;  // pools.h
 
 // One slice plus the uid of each of its devices (parallel to slice->devices).
 struct SliceEntry {
@@ -51,6 +57,17 @@ class Snapshot {
   // Every slice of (driver, pool), any node and generation (for the completeness check).
   const std::vector<uint32_t>* pool_slices(std::string_view driver, std::string_view pool) const;
 
+  // Memo of GatherPools' per-pool work (completeness, building, validation). That work is a function of the
+  // snapshot and of the pool's relevant slices only, not of the node, and with partitionable devices every
+  // node sees every pool's counter slice: without the memo each node would redo it for every pool of the
+  // cluster. `key` identifies the pool, the relevant slices and the feature setting (pools.cc).
+  // AddBuiltPool returns the entry that is in the memo afterwards (the first one added wins).
+  std::shared_ptr<const BuiltPool> FindBuiltPool(const std::string& key) const;
+  std::shared_ptr<const BuiltPool> AddBuiltPool(std::string key, std::shared_ptr<const BuiltPool> built) const;
+
+  // Selector results per device for this snapshot (selector_memo.h); nullptr for a default-constructed one.
+  SelectorMemo* selector_memo() const { return selector_memo_.get(); }
+
   // Default-constructible for tests of an empty cluster.
   Snapshot() = default;
 
@@ -65,6 +82,10 @@ class Snapshot {
   std::unordered_map<std::string, DeviceUid> uids_;
   size_t uid_count_ = 0;
   std::map<std::string, std::shared_ptr<const model::DeviceClass>, std::less<>> classes_;
+
+  std::unique_ptr<SelectorMemo> selector_memo_;  // the object itself is thread-safe
+  mutable std::mutex built_pools_mu_;
+  mutable std::unordered_map<std::string, std::shared_ptr<const BuiltPool>> built_pools_;  // guarded by the mutex
 };
 
 }  // namespace allot::index

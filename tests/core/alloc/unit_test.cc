@@ -9,6 +9,7 @@
 #include "core/alloc/conformance.h"
 #include "core/alloc/constraints.h"
 #include "core/alloc/node_fanout.h"
+#include "core/cel/selector.h"
 #include "core/index/pools.h"
 #include "core/model/convert.h"
 #include "tests/testutil/cluster.h"
@@ -183,6 +184,39 @@ TEST(AllocatorTest, SearchBudgetExhaustionIsAnError) {
   auto unlimited = RunAlloc({b.Build()}, {claim});
   ASSERT_TRUE(unlimited.ok());
   EXPECT_FALSE(unlimited->has_value());
+}
+
+TEST(AllocatorTest, SelectorResultsAreReusedAcrossCallsOnOneSnapshot) {
+  SliceBuilder b("s", "driver-a", "pool", "node-1");
+  for (int i = 0; i < 4; ++i) b.Device("d" + std::to_string(i)).IntAttr("numa", i);
+  api::ResourceClaim claim = testutil::MakeClaim("c", "class-a", 1, "device.attributes['driver-a'].numa == 3");
+  auto snapshot = testutil::BuildSnapshot({b.Build()}, {kClassA});
+  index::AllocatedState state = testutil::BuildState(*snapshot, {});
+  model::Node node{"node-1", {}};
+  cel::CompileCache cache;
+  AllocateStats stats;
+  Options options;
+  options.cel_cache = &cache;
+  options.stats = &stats;
+  auto run = [&](const index::Snapshot& snap) {
+    auto r = Allocate(snap, state, node, {&claim}, Features(), options);
+    EXPECT_TRUE(r.ok() && r->has_value()) << r.status();
+    if (r.ok() && r->has_value()) {
+      EXPECT_EQ((**r)[0].devices.results[0].device, "d3");
+    }
+  };
+  run(*snapshot);
+  EXPECT_EQ(stats.selector_evaluations, 8u) << "class + request selector on 4 devices";
+  run(*snapshot);
+  EXPECT_EQ(stats.selector_evaluations, 0u) << "every result comes from the snapshot's memo";
+  // A rebuilt snapshot (a slice changed) starts from scratch.
+  auto rebuilt = testutil::BuildSnapshot({b.Build()}, {kClassA});
+  run(*rebuilt);
+  EXPECT_EQ(stats.selector_evaluations, 8u);
+  // Without a shared compile cache nothing is kept across calls.
+  options.cel_cache = nullptr;
+  run(*snapshot);
+  EXPECT_EQ(stats.selector_evaluations, 8u);
 }
 
 TEST(FanoutTest, ParallelMatchesSequentialWithEarlyStop) {

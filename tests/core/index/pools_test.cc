@@ -45,6 +45,41 @@ TEST(PoolsTest, PoolsSortedByDriverThenName) {
   EXPECT_EQ(pools->pools[2].id(), "driver-b/p1");
 }
 
+// Counter slices are relevant to every node (1.36), so each node sees every partitionable pool of the
+// cluster. A foreign pool that is complete and valid gives a node nothing and is left out; an invalid
+// one is kept, because it changes the node's failure ("invalid resource pools were encountered").
+TEST(PoolsTest, ForeignCounterPoolsOnlyCountWhenBroken) {
+  auto pool_of = [](const std::string& node, const std::string& counter_set) {
+    auto counters = SliceBuilder(node + "-counters", "gpu", node + "-pool", node)
+                        .Generation(1, 2).CounterSet("gpu-0", "memory", "80Gi").Build();
+    auto devices = SliceBuilder(node + "-devices", "gpu", node + "-pool", node)
+                       .Generation(1, 2).Device("mig-0").Consumes(counter_set, "memory", "10Gi").Build();
+    return std::vector<api::ResourceSlice>{counters, devices};
+  };
+  std::vector<api::ResourceSlice> healthy = pool_of("node-1", "gpu-0");
+  for (auto& s : pool_of("node-2", "gpu-0")) healthy.push_back(s);
+  auto snapshot = testutil::BuildSnapshot(healthy, {});
+  for (int round = 0; round < 2; ++round) {  // the second round is served from the snapshot's memo
+    StatusOr<NodePools> pools = GatherPools(*snapshot, model::Node{"node-1", {}}, true);
+    ASSERT_TRUE(pools.ok()) << pools.status();
+    ASSERT_EQ(pools->pools.size(), 1u);
+    EXPECT_EQ(pools->pools[0].id(), "gpu/node-1-pool");
+    EXPECT_EQ(pools->pools[0].counter_sets.size(), 1u);
+    EXPECT_FALSE(pools->any_invalid);
+    ASSERT_EQ(pools->candidates.size(), 1u);
+  }
+
+  std::vector<api::ResourceSlice> broken = pool_of("node-1", "gpu-0");
+  for (auto& s : pool_of("node-2", "no-such-set")) broken.push_back(s);
+  auto snapshot2 = testutil::BuildSnapshot(broken, {});
+  StatusOr<NodePools> pools = GatherPools(*snapshot2, model::Node{"node-1", {}}, true);
+  ASSERT_TRUE(pools.ok()) << pools.status();
+  ASSERT_EQ(pools->pools.size(), 2u);
+  EXPECT_TRUE(pools->pools[1].invalid);
+  EXPECT_TRUE(pools->any_invalid);
+  EXPECT_EQ(pools->candidates.size(), 1u) << "only node-1's device";
+}
+
 TEST(AllocatedStateTest, AdminAccessIgnoredSharesAggregated) {
   auto s = SliceBuilder("s", "drv", "pool", "node-1").Device("d0").Device("d1").Device("d2").Capacity("bw", "10").Build();
   auto snapshot = testutil::BuildSnapshot({s}, {});
