@@ -58,6 +58,7 @@ StatusOr<std::unique_ptr<Service>> Service::Create(ServiceConfig config) {
   extender_options.score_policy = *policy;
   extender_options.fanout_threads = config.fanout_threads;
   extender_options.filter_timeout = config.filter_timeout;
+  extender_options.max_search_steps = config.max_search_steps;
   extender_options.reservation_ttl = config.reservation_ttl;
   s->extender_ = std::make_unique<Extender>(*s->store_, *s->kube_, *s->metrics_, extender_options);
   for (ObjectKind kind : {ObjectKind::kNode, ObjectKind::kDeviceClass, ObjectKind::kResourceSlice,

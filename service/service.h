@@ -15,6 +15,8 @@
 // Thread safety: Start()/Stop() from one thread; accessors are thread-safe.
 #pragma once
 
+#include <cstdint>
+
 #include <chrono>
 #include <memory>
 #include <string>
@@ -43,6 +45,7 @@ struct ServiceConfig {
   std::string score_policy = "pack";  // pack | spread | none
   size_t fanout_threads = 2;
   std::chrono::milliseconds filter_timeout{4000};
+  uint64_t max_search_steps = 500000;  // per node and call; 0 = unlimited
   std::chrono::seconds reservation_ttl{120};
   ReflectorOptions reflector;
 };

@@ -45,6 +45,8 @@ Allocation:
                            default), spread (the most free devices) or none (all 0)
   --fanout-threads N       threads evaluating candidate nodes in parallel during filter (default 2)
   --filter-timeout-ms N    allocation deadline per filter/bind request (default 4000)
+  --max-search-steps N     allocator search steps per node and request; a node that needs more fails
+                           the filter with that reason (default 500000; 0 = unlimited)
   --reservation-ttl SEC    how long a bind's in-memory reservation waits for the watch (default 120)
 
 Logging:
@@ -62,7 +64,7 @@ StatusOr<Flags> ParseFlags(const std::vector<std::string>& args) {
   static const std::vector<std::string> kKnown = {
       "kubeconfig",   "context",      "demo",           "listen",         "url-prefix",      "workers",
       "max-body-bytes", "read-timeout", "feature-gates", "score-policy",   "fanout-threads",  "filter-timeout-ms",
-      "reservation-ttl", "log-format", "v"};
+      "max-search-steps", "reservation-ttl", "log-format", "v"};
   Flags flags;
   for (size_t i = 0; i < args.size(); ++i) {
     std::string arg = args[i];
@@ -164,6 +166,10 @@ StatusOr<svc::ServiceConfig> BuildConfig(const Flags& flags) {
   config.fanout_threads = static_cast<size_t>(*fanout);
   config.filter_timeout = std::chrono::milliseconds(*filter_timeout);
   config.reservation_ttl = std::chrono::seconds(*ttl);
+  auto max_steps = ToLong(flags, "max-search-steps", 500000);
+  if (!max_steps.ok()) return max_steps.status();
+  if (*max_steps < 0) return InvalidArgumentError("--max-search-steps must not be negative");
+  config.max_search_steps = static_cast<uint64_t>(*max_steps);
   config.feature_gates = Get(flags, "feature-gates", "");
   config.score_policy = Get(flags, "score-policy", "pack");
   return config;

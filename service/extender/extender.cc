@@ -259,6 +259,7 @@ Extender::Reply Extender::Filter(std::string_view body) {
   alloc::FanoutOptions fanout_options;
   fanout_options.allocate.deadline = start + options_.filter_timeout;
   fanout_options.allocate.cel_cache = cel_cache_.get();
+  fanout_options.steps_per_node = options_.max_search_steps;
   auto verdicts = fanout_->Run(*state->index->devices, state->allocated, candidates, pending, options_.features,
                                fanout_options);
   std::string error;
@@ -273,7 +274,11 @@ Extender::Reply Extender::Filter(std::string_view body) {
         break;
       case alloc::NodeVerdict::Kind::kSkipped: failed[name] = "not evaluated"; break;
       case alloc::NodeVerdict::Kind::kError:
-        if (error.empty()) error = std::string(verdict.status.message());
+        if (verdict.status.code() == StatusCode::kResourceExhausted) {  // this node's search budget
+          failed[name] = std::string(verdict.status.message());
+        } else if (error.empty()) {
+          error = std::string(verdict.status.message());
+        }
         break;
     }
   }

@@ -160,6 +160,23 @@ TEST_F(ExtenderTest, BindFailureUndoesTheClaimWrites) {
   EXPECT_EQ(fx_.metrics.ValueForTest("allot_bind_undo_total", {{"result", "ok"}}), 1);
 }
 
+TEST(ExtenderBudgetTest, ANodeOutOfSearchStepsFailsWithTheReasonNotTheRequest) {
+  ExtenderOptions options;
+  options.max_search_steps = 1;  // any allocation needs more than one step
+  ExtenderFixture fx(options);
+  fx.LoadDemo();
+  fx.Start();
+  fx.Create(ClaimJson("big-gpu", "gpu.example.com", k40Gi));
+  Json pod = fx.Create(PodJson("trainer", {"big-gpu"}));
+  Json result = ParseReply(fx.extender->Filter(FilterArgs(pod, kNodes).dump()));
+  EXPECT_EQ(result["Error"], "") << "one node's budget is not a scheduling error";
+  EXPECT_EQ(result["NodeNames"], Json::array());
+  ASSERT_TRUE(result["FailedNodes"].contains("gpu-node-1")) << result.dump();
+  EXPECT_NE(result["FailedNodes"]["gpu-node-1"].get<std::string>().find("search budget of 1 steps exhausted"),
+            std::string::npos)
+      << result.dump();
+}
+
 TEST(ExtenderOptionsTest, ParsesFeatureGatesAndPolicies) {
   auto f = ParseFeatureGates("DRAConsumableCapacity=false,DRAListTypeAttributes=true");
   ASSERT_TRUE(f.ok());
