@@ -129,12 +129,38 @@ Extender::Extender(ClusterStore& store, KubeClient& kube, ServiceMetrics& metric
       reservations_(&metrics, options.reservation_ttl),
       fanout_(std::make_unique<alloc::NodeFanout>(std::max<size_t>(1, options.fanout_threads))),
       cel_cache_(std::make_unique<cel::CompileCache>()) {
+  warmer_ = std::thread([this] { WarmIndexLoop(); });
   store_.AddListener([this](const std::shared_ptr<const ClusterSnapshot>& snapshot) {
     reservations_.Observe(*snapshot);
+    {
+      std::lock_guard<std::mutex> lock(warm_mu_);
+      warm_pending_ = true;
+    }
+    warm_cv_.notify_one();
   });
 }
 
-Extender::~Extender() = default;
+Extender::~Extender() {
+  {
+    std::lock_guard<std::mutex> lock(warm_mu_);
+    warm_stop_ = true;
+  }
+  warm_cv_.notify_one();
+  warmer_.join();
+}
+
+void Extender::WarmIndexLoop() {
+  std::unique_lock<std::mutex> lock(warm_mu_);
+  while (true) {
+    warm_cv_.wait(lock, [this] { return warm_pending_ || warm_stop_; });
+    if (warm_stop_) return;
+    warm_pending_ = false;
+    lock.unlock();
+    auto snapshot = store_.Load();  // the newest; publications in the meantime are covered by it
+    if (snapshot->synced()) index_cache_.Get(snapshot);
+    lock.lock();
+  }
+}
 
 std::shared_ptr<const std::vector<api::ResourceClaim>> Extender::AllocatedClaims(const ClusterSnapshot& snapshot) {
   const auto& map = snapshot.objects[static_cast<size_t>(ObjectKind::kResourceClaim)];

@@ -16,10 +16,12 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -116,6 +118,17 @@ class Extender {
 
   std::mutex pods_mu_;
   std::unordered_map<std::string, api::Pod> pods_by_uid_;  // pods seen by filter; guarded by pods_mu_
+
+  // Index warmer: after every publication of a synced store, builds the device index (IndexCache::Get) on
+  // its own thread, so that requests do not pay for decoding and indexing changed slices (seconds for
+  // 100 k devices) against their allocation deadline. Requests still call Get, which returns the warmed
+  // index or waits for the build in progress.
+  void WarmIndexLoop();
+  std::mutex warm_mu_;
+  std::condition_variable warm_cv_;
+  bool warm_pending_ = false;  // guarded by warm_mu_
+  bool warm_stop_ = false;     // guarded by warm_mu_
+  std::thread warmer_;         // last member: started after everything it uses
 };
 
 }  // namespace allot::svc
