@@ -120,7 +120,10 @@ void Service::RegisterRoutes() {
       for (size_t k = 0; k < kObjectKindCount; ++k) {
         if (!snapshot->kind_synced[k]) missing += (missing.empty() ? "" : ", ") + ResourceTypeOf(static_cast<ObjectKind>(k)).resource;
       }
-      if (missing.empty()) {
+      if (missing.empty() && !extender_->IndexWarm()) {
+        res.status = 503;
+        res.set_content("synced; building the device index\n", "text/plain");
+      } else if (missing.empty()) {
         res.set_content("ok\n", "text/plain");
       } else {
         res.status = 503;

@@ -157,7 +157,10 @@ void Extender::WarmIndexLoop() {
     warm_pending_ = false;
     lock.unlock();
     auto snapshot = store_.Load();  // the newest; publications in the meantime are covered by it
-    if (snapshot->synced()) index_cache_.Get(snapshot);
+    if (snapshot->synced()) {
+      index_cache_.Get(snapshot);
+      index_warm_.store(true);
+    }
     lock.lock();
   }
 }

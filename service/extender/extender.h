@@ -15,6 +15,7 @@
 // Bind serialises only its allocate-and-reserve step (bind_mu_), not the API writes.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <memory>
@@ -79,6 +80,10 @@ class Extender {
   Extender(ClusterStore& store, KubeClient& kube, ServiceMetrics& metrics, ExtenderOptions options);
   ~Extender();
 
+  // True once the device index of a synced cluster state has been built (part of /readyz: the first
+  // requests would otherwise wait for it against their deadline).
+  bool IndexWarm() const { return index_warm_.load(); }
+
   Reply Filter(std::string_view body);
   Reply Prioritize(std::string_view body);
   Reply Bind(std::string_view body);
@@ -128,6 +133,7 @@ class Extender {
   std::condition_variable warm_cv_;
   bool warm_pending_ = false;  // guarded by warm_mu_
   bool warm_stop_ = false;     // guarded by warm_mu_
+  std::atomic<bool> index_warm_{false};
   std::thread warmer_;         // last member: started after everything it uses
 };
 

@@ -36,6 +36,15 @@ TEST_F(ExtenderTest, PodWithoutClaimsPassesEveryNode) {
   EXPECT_EQ(fx_.metrics.ValueForTest("allot_filter_pods_total", {{"result", "no_claims"}}), 1);
 }
 
+TEST_F(ExtenderTest, DeviceIndexIsBuiltInTheBackgroundOnceSynced) {
+  // /readyz waits for this: the first filter must not pay for indexing every slice.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!fx_.extender->IndexWarm() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_TRUE(fx_.extender->IndexWarm());
+}
+
 TEST_F(ExtenderTest, FilterKeepsOnlyNodesWithA40GiGpu) {
   fx_.Create(ClaimJson("big-gpu", "gpu.example.com", k40Gi));
   Json pod = fx_.Create(PodJson("trainer", {"big-gpu"}));
