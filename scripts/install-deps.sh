@@ -9,7 +9,7 @@ PACKAGES=(
   clang libclang-rt-14-dev
   libcpp-httplib-dev nlohmann-json3-dev libspdlog-dev prometheus-cpp-dev
   libboost-dev libboost-program-options-dev libboost-system-dev
-  libyaml-cpp-dev libre2-dev libssl-dev zlib1g-dev libbrotli-dev
+  libyaml-cpp-dev libre2-dev libssl-dev openssl zlib1g-dev libbrotli-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   prometheus valgrind
 )
