@@ -2,6 +2,7 @@
 #include "core/alloc/search.h"
 
 #include <algorithm>
+#include <limits>
 #include <utility>
 
 #include "core/alloc/capacity.h"
@@ -83,14 +84,52 @@ Search::Search(const index::Snapshot& snapshot, const index::AllocatedState& all
   env_.list_type_attributes = features.list_type_attributes;
 }
 
+// A search that has not finished after this many steps is checked once for provable infeasibility; short
+// searches (nearly every feasible one) never pay for the check.
+constexpr uint64_t kInfeasibilityCheckAfterSteps = 1024;
+
 Status Search::CheckBudget() {
   ++steps_;
+  if (steps_ == kInfeasibilityCheckAfterSteps && ProvablyInfeasible()) {
+    proven_infeasible_ = true;
+    return AbortedError("provably infeasible on node " + node_.name);  // unwinds the search; see Run()
+  }
   if (options_.max_steps != 0 && steps_ > options_.max_steps) {
     return ResourceExhaustedError("search budget of " + std::to_string(options_.max_steps) +
                                   " steps exhausted on node " + node_.name);
   }
   if ((steps_ & 255) == 0) return CheckInterrupted(options_, node_.name);
   return OkStatus();
+}
+
+bool Search::ProvablyInfeasible() {
+  const uint32_t n = static_cast<uint32_t>(pools_.candidates.size());
+  std::vector<char> usable_by_any(n, 0);
+  std::vector<char> usable_by_slot(n, 0);
+  int64_t required = 0;
+  for (ClaimData& cd : claim_data_) {
+    for (RequestSlot& slot : cd.requests) {
+      int64_t need = std::numeric_limits<int64_t>::max();
+      std::fill(usable_by_slot.begin(), usable_by_slot.end(), 0);
+      for (RequestData& rd : slot.data) {
+        if (rd.admin_access || rd.all_mode || !rd.capacity_requests.empty()) return false;
+        need = std::min(need, rd.num_devices);
+        for (uint32_t i = 0; i < n; ++i) {
+          const index::Candidate& c = pools_.candidates[i];
+          if (allocated_.IsAllocated(c.uid)) continue;
+          StatusOr<bool> selectable = IsSelectable(cd, rd, i);
+          if (!selectable.ok()) return false;
+          if (!*selectable) continue;
+          if (c.device->allow_multiple_allocations) return false;
+          usable_by_slot[i] = 1;
+          usable_by_any[i] = 1;
+        }
+      }
+      if (std::count(usable_by_slot.begin(), usable_by_slot.end(), 1) < need) return true;
+      required += need;
+    }
+  }
+  return std::count(usable_by_any.begin(), usable_by_any.end(), 1) < required;
 }
 
 bool Search::AllocatingForClaim(uint32_t candidate, uint32_t claim) const {
@@ -369,8 +408,8 @@ StatusOr<std::optional<AllocationResults>> Search::Run() {
     options_.stats->steps = steps_;
     options_.stats->selector_evaluations = evaluations_;
   }
-  if (!o.ok()) return o.status();
-  if (*o != Outcome::kDone) {
+  if (!o.ok() && !proven_infeasible_) return o.status();
+  if (proven_infeasible_ || *o != Outcome::kDone) {
     if (pools_.any_invalid) {
       return FailedPreconditionError("failed to allocate on node " + node_.name +
                                      ": invalid resource pools were encountered");

@@ -138,6 +138,11 @@ class Search {
   bool AllocatingAny(uint32_t candidate) const { return !allocating_[candidate].empty(); }
   bool Tolerated(const RequestData& rd, const model::Device& device) const;
   Status CheckBudget();
+  // Pigeonhole bound, run once when a search gets long (kInfeasibilityCheckAfterSteps): true when the free
+  // devices that some request could use are fewer than the requests need, in total or for one request. Sound
+  // only for exclusive, ExactCount, non-admin requests on devices that cannot be shared; anything else, or
+  // any selector error, answers false (the search goes on and reports what the reference would).
+  bool ProvablyInfeasible();
 
   // results.cc
   StatusOr<AllocationResults> BuildResults();
@@ -166,6 +171,7 @@ class Search {
   std::unordered_map<const cel::Selector*, std::atomic<int8_t>*> shared_rows_;
   std::unordered_map<const cel::Selector*, std::vector<int8_t>> memo_;
   uint64_t steps_ = 0;
+  bool proven_infeasible_ = false;  // the search was cut by ProvablyInfeasible()
   uint64_t evaluations_ = 0;
 };
 

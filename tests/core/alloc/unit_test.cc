@@ -186,6 +186,32 @@ TEST(AllocatorTest, SearchBudgetExhaustionIsAnError) {
   EXPECT_FALSE(unlimited->has_value());
 }
 
+TEST(AllocatorTest, LongSearchesAreCutWhenThereAreTooFewDevices) {
+  // 12 free devices, requests for 6 and 7: the reference enumerates every 6-of-12 choice (tens of
+  // thousands of steps) before giving up. The pigeonhole check after 1024 steps ends it with the same answer.
+  SliceBuilder b("s", "driver-a", "pool", "node-1");
+  for (int i = 0; i < 12; ++i) b.Device("d" + std::to_string(i));
+  api::ResourceClaim claim = testutil::MakeClaim("c", "class-a", 6);
+  api::DeviceRequest second = claim.spec.devices.requests[0];
+  second.name = "second";
+  second.exactly->count = 7;
+  claim.spec.devices.requests.push_back(second);
+  AllocateStats stats;
+  Options options;
+  options.stats = &stats;
+  auto r = RunAlloc({b.Build()}, {claim}, {}, Features(), options);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_FALSE(r->has_value());
+  EXPECT_EQ(stats.steps, 1024u);
+
+  // 6 + 6 fits: the check never fires on a search that succeeds early.
+  claim.spec.devices.requests[1].exactly->count = 6;
+  auto fits = RunAlloc({b.Build()}, {claim}, {}, Features(), options);
+  ASSERT_TRUE(fits.ok()) << fits.status();
+  EXPECT_TRUE(fits->has_value());
+  EXPECT_LT(stats.steps, 1024u);
+}
+
 TEST(AllocatorTest, SelectorResultsAreReusedAcrossCallsOnOneSnapshot) {
   SliceBuilder b("s", "driver-a", "pool", "node-1");
   for (int i = 0; i < 4; ++i) b.Device("d" + std::to_string(i)).IntAttr("numa", i);
