@@ -19,12 +19,14 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -47,6 +49,7 @@ type Options struct {
 	AllotURLPath string     // path prefix of allot's extender verbs, e.g. "" or "/allot"
 	FeatureGates string     // identical --feature-gates for every component; "" = the release defaults
 	RBACFileSets [][]string // candidate manifest sets with allot's RBAC; the first holding any is used (rbac.go)
+	ExtraUsers   []string   // more users for the token file (group system:authenticated only; tests grant RBAC)
 	KeepDir      bool       // keep the run dir (logs, configs) after Stop
 	Logf         func(format string, args ...any)
 }
@@ -59,6 +62,7 @@ type Cluster struct {
 	APIServerURL string
 	AdminToken   string
 	AllotToken   string
+	UserTokens   map[string]string // Options.ExtraUsers -> bearer token
 	RBAC         *RBACManifests
 
 	AdminConfig     *rest.Config
@@ -73,6 +77,9 @@ type Cluster struct {
 	etcdClientURL string
 
 	etcd, apiserver, kcm, schedAllot, schedStock, allot *Process
+
+	// allotKubeconfig is the kubeconfig the current allot process was started with.
+	allotKubeconfig string
 }
 
 func (c *Cluster) logf(format string, args ...any) {
@@ -97,7 +104,10 @@ func Start(opts Options) (c *Cluster, err error) {
 	if err != nil {
 		return nil, err
 	}
-	c = &Cluster{Opts: opts, Dir: dir, AdminToken: randomToken(), AllotToken: randomToken()}
+	c = &Cluster{Opts: opts, Dir: dir, AdminToken: randomToken(), AllotToken: randomToken(), UserTokens: map[string]string{}}
+	for _, u := range opts.ExtraUsers {
+		c.UserTokens[u] = randomToken()
+	}
 	defer func() {
 		if err != nil {
 			c.Stop()
@@ -111,6 +121,9 @@ func Start(opts Options) (c *Cluster, err error) {
 		return c, err
 	}
 	c.logf("etcd ready after %v", time.Since(t0).Round(time.Millisecond))
+	if err = c.raiseEtcdRevision(etcdRevisionFloor); err != nil {
+		return c, err
+	}
 	if err = c.startAPIServer(); err != nil {
 		return c, err
 	}
@@ -156,6 +169,46 @@ func (c *Cluster) startEtcd() error {
 	return WaitHTTP(c.etcd, url+"/health", "", 60*time.Second)
 }
 
+// etcdRevisionFloor is the etcd revision reached before kube-apiserver starts. The API server's watch
+// caches start at the revision etcd has when they first list, so in a brand-new etcd every
+// resourceVersion from 1 on is inside their window and a watch from "1" replays all history. With the
+// floor, revisions below it are "too old" for every watch cache, as in any cluster with a past; the
+// watch-expiry journey asks for resourceVersion 1 to get a real 410 from the API server.
+const etcdRevisionFloor = 20
+
+// raiseEtcdRevision writes one key outside the API server's /registry prefix until etcd's revision is at
+// least floor, through etcd's JSON gateway (/v3/kv/put).
+func (c *Cluster) raiseEtcdRevision(floor int64) error {
+	body := fmt.Sprintf(`{"key":%q,"value":%q}`,
+		base64.StdEncoding.EncodeToString([]byte("/allot-e2e/revision-floor")), base64.StdEncoding.EncodeToString([]byte("x")))
+	for i := 0; ; i++ {
+		resp, err := insecureClient.Post(c.etcdClientURL+"/v3/kv/put", "application/json", strings.NewReader(body))
+		if err != nil {
+			return fmt.Errorf("etcd put: %w", err)
+		}
+		var out struct {
+			Header struct {
+				Revision string `json:"revision"`
+			} `json:"header"`
+		}
+		err = json.NewDecoder(resp.Body).Decode(&out)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != 200 {
+			return fmt.Errorf("etcd put: HTTP %d: %v", resp.StatusCode, err)
+		}
+		rev, err := strconv.ParseInt(out.Header.Revision, 10, 64)
+		if err != nil {
+			return fmt.Errorf("etcd put: revision %q: %w", out.Header.Revision, err)
+		}
+		if rev >= floor {
+			return nil
+		}
+		if i > int(floor) {
+			return fmt.Errorf("etcd revision stays at %d after %d puts", rev, i+1)
+		}
+	}
+}
+
 func (c *Cluster) writeFile(name string, data []byte) (string, error) {
 	p := filepath.Join(c.Dir, name)
 	return p, os.WriteFile(p, data, 0o600)
@@ -173,6 +226,9 @@ func (c *Cluster) startAPIServer() error {
 	id := c.RBAC.Identity
 	tokens := fmt.Sprintf("%s,e2e-admin,e2e-admin-uid,\"system:masters,system:authenticated\"\n%s,%s,%s-uid,\"%s\"\n",
 		c.AdminToken, c.AllotToken, id.User, strings.ReplaceAll(id.User, ":", "-"), strings.Join(id.Groups, ","))
+	for _, u := range c.Opts.ExtraUsers {
+		tokens += fmt.Sprintf("%s,%s,%s-uid,\"system:authenticated\"\n", c.UserTokens[u], u, u)
+	}
 	tokenPath, err := c.writeFile("tokens.csv", []byte(tokens))
 	if err != nil {
 		return err
@@ -205,10 +261,10 @@ func (c *Cluster) startAPIServer() error {
 	if err := WaitHTTP(c.apiserver, c.APIServerURL+"/readyz", c.AdminToken, 3*time.Minute); err != nil {
 		return err
 	}
-	if c.AdminConfigPath, err = c.writeKubeconfig("admin.kubeconfig", c.AdminToken); err != nil {
+	if c.AdminConfigPath, err = c.WriteKubeconfig("admin.kubeconfig", c.APIServerURL, c.AdminToken); err != nil {
 		return err
 	}
-	if c.AllotConfigPath, err = c.writeKubeconfig("allot.kubeconfig", c.AllotToken); err != nil {
+	if c.AllotConfigPath, err = c.WriteKubeconfig("allot.kubeconfig", c.APIServerURL, c.AllotToken); err != nil {
 		return err
 	}
 	if c.AdminConfig, err = clientcmd.BuildConfigFromFlags("", c.AdminConfigPath); err != nil {
@@ -229,14 +285,19 @@ func (c *Cluster) gateFlags() []string {
 	return []string{"--feature-gates=" + c.Opts.FeatureGates}
 }
 
-func (c *Cluster) writeKubeconfig(name, token string) (string, error) {
+// WriteKubeconfig writes <run dir>/name: a kubeconfig for server (https with insecure-skip-tls-verify, or
+// plain http) with a bearer token, and returns its path.
+func (c *Cluster) WriteKubeconfig(name, server, token string) (string, error) {
+	tls := "\n    insecure-skip-tls-verify: true"
+	if strings.HasPrefix(server, "http://") {
+		tls = ""
+	}
 	kc := fmt.Sprintf(`apiVersion: v1
 kind: Config
 clusters:
 - name: e2e
   cluster:
-    server: %s
-    insecure-skip-tls-verify: true
+    server: %s%s
 users:
 - name: e2e
   user:
@@ -247,7 +308,7 @@ contexts:
     cluster: e2e
     user: e2e
 current-context: e2e
-`, c.APIServerURL, token)
+`, server, tls, token)
 	return c.writeFile(name, []byte(kc))
 }
 
@@ -344,28 +405,40 @@ func (c *Cluster) startSchedulers() error {
 	return err
 }
 
-// AllotArgs is the command line allot is started with.
-func (c *Cluster) AllotArgs() []string {
-	args := []string{"serve", "--kubeconfig=" + c.AllotConfigPath, fmt.Sprintf("--listen=127.0.0.1:%d", c.AllotPort)}
+// AllotArgs is the command line allot is started with when it uses kubeconfig.
+func (c *Cluster) AllotArgs(kubeconfig string) []string {
+	args := []string{"serve", "--kubeconfig=" + kubeconfig, fmt.Sprintf("--listen=127.0.0.1:%d", c.AllotPort)}
 	return append(args, c.gateFlags()...)
 }
 
-// StartAllot starts `allot serve` with allot's own kubeconfig on AllotPort and waits until it accepts
-// connections and, if it serves /readyz, until that answers 200.
-func (c *Cluster) StartAllot() error {
+// StartAllot makes sure the standard allot runs: `allot serve` with allot's own kubeconfig (the identity
+// deploy/ grants) on AllotPort, logging to allot.log. An allot started by StartAllotAs with another
+// kubeconfig is stopped first. Returns once allot accepts connections and, if it serves /readyz, answers
+// 200 there.
+func (c *Cluster) StartAllot() error { return c.StartAllotAs("allot", c.AllotConfigPath) }
+
+// StartAllotAs runs allot with kubeconfig on AllotPort (the URL the allot scheduler calls), under the
+// process and log name `name` (<run dir>/<name>.log). A running allot with the same kubeconfig is kept;
+// one with a different kubeconfig is stopped (SIGTERM) first. Tests that need a differently connected
+// allot (another identity, a proxy) use this; the next StartAllot restores the standard one.
+func (c *Cluster) StartAllotAs(name, kubeconfig string) error {
 	if c.Opts.AllotBin == "" {
 		return fmt.Errorf("no allot binary")
 	}
 	if c.allot != nil {
 		if exited, _ := c.allot.Exited(); !exited {
-			return nil
+			if c.allotKubeconfig == kubeconfig {
+				return nil
+			}
+			c.allot.Stop(10 * time.Second)
 		}
 	}
 	var err error
-	c.allot, err = StartProcess(c.Dir, "allot", c.Opts.AllotBin, c.AllotArgs()...)
+	c.allot, err = StartProcess(c.Dir, name, c.Opts.AllotBin, c.AllotArgs(kubeconfig)...)
 	if err != nil {
 		return err
 	}
+	c.allotKubeconfig = kubeconfig
 	addr := fmt.Sprintf("127.0.0.1:%d", c.AllotPort)
 	if err := WaitTCP(c.allot, addr, time.Minute); err != nil {
 		return err
@@ -387,7 +460,7 @@ func (c *Cluster) StartAllot() error {
 	return fmt.Errorf("allot /readyz not 200 after 1m; log tail:\n%s", c.allot.Tail(3000))
 }
 
-// StopAllot stops allot gracefully (SIGTERM).
+// StopAllot stops allot gracefully (SIGTERM; allot finishes in-flight requests before it exits).
 func (c *Cluster) StopAllot() { c.allot.Stop(10 * time.Second) }
 
 // KillAllot kills allot (SIGKILL), as a crash would.
@@ -395,6 +468,26 @@ func (c *Cluster) KillAllot() {
 	if c.allot != nil {
 		c.allot.Kill()
 	}
+}
+
+// AllotLogPath is the log file of the current allot process ("" if none was started).
+func (c *Cluster) AllotLogPath() string {
+	if c.allot == nil {
+		return ""
+	}
+	return c.allot.LogPath
+}
+
+// AllotMetrics fetches allot's GET /metrics (Prometheus text) from the current allot process.
+func (c *Cluster) AllotMetrics(ctx context.Context) (string, error) {
+	code, body, err := httpGet(ctx, c.AllotURL+"/metrics", 4<<20)
+	if err != nil {
+		return "", err
+	}
+	if code != 200 {
+		return "", fmt.Errorf("GET %s/metrics: HTTP %d: %.200s", c.AllotURL, code, body)
+	}
+	return body, nil
 }
 
 // AllotLogTail returns the end of allot's log.

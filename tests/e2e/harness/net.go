@@ -30,6 +30,15 @@ var insecureClient = &http.Client{
 
 // httpStatus does one GET and returns the status code and (truncated) body.
 func httpStatus(ctx context.Context, url, bearer string) (int, string, error) {
+	return httpGetAuth(ctx, url, bearer, 4096)
+}
+
+// httpGet does one unauthenticated GET and returns the status code and at most limit bytes of the body.
+func httpGet(ctx context.Context, url string, limit int64) (int, string, error) {
+	return httpGetAuth(ctx, url, "", limit)
+}
+
+func httpGetAuth(ctx context.Context, url, bearer string, limit int64) (int, string, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return 0, "", err
@@ -42,7 +51,7 @@ func httpStatus(ctx context.Context, url, bearer string) (int, string, error) {
 		return 0, "", err
 	}
 	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, limit))
 	return resp.StatusCode, string(body), nil
 }
 

@@ -15,11 +15,14 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
+	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"k8s.io/client-go/dynamic"
@@ -206,4 +209,70 @@ func (m *RBACManifests) Apply(ctx context.Context, dyn dynamic.Interface) error 
 		}
 	}
 	return nil
+}
+
+// ClusterRules returns the rules of every ClusterRole in the manifests that a ClusterRoleBinding grants to
+// the manifests' identity: what allot may do cluster-wide. (Namespaced Roles are left out.)
+func (m *RBACManifests) ClusterRules() ([]rbacv1.PolicyRule, error) {
+	granted := map[string]bool{}
+	for _, o := range m.Objects {
+		if o.GetKind() != "ClusterRoleBinding" {
+			continue
+		}
+		var b rbacv1.ClusterRoleBinding
+		if err := runtime.DefaultUnstructuredConverter.FromUnstructured(o.Object, &b); err != nil {
+			return nil, fmt.Errorf("ClusterRoleBinding %s: %w", o.GetName(), err)
+		}
+		for _, s := range b.Subjects {
+			user := s.Name
+			if s.Kind == "ServiceAccount" {
+				user = fmt.Sprintf("system:serviceaccount:%s:%s", s.Namespace, s.Name)
+			}
+			if user == m.Identity.User && b.RoleRef.Kind == "ClusterRole" {
+				granted[b.RoleRef.Name] = true
+			}
+		}
+	}
+	var rules []rbacv1.PolicyRule
+	for _, o := range m.Objects {
+		if o.GetKind() != "ClusterRole" || !granted[o.GetName()] {
+			continue
+		}
+		var r rbacv1.ClusterRole
+		if err := runtime.DefaultUnstructuredConverter.FromUnstructured(o.Object, &r); err != nil {
+			return nil, fmt.Errorf("ClusterRole %s: %w", o.GetName(), err)
+		}
+		rules = append(rules, r.Rules...)
+	}
+	if len(rules) == 0 {
+		return nil, fmt.Errorf("%s: no ClusterRole rules bound to %s", m.Source, m.Identity.User)
+	}
+	return rules, nil
+}
+
+// WithoutResource returns rules with every verb on resource (e.g. "resourceclaims/binding") in apiGroup
+// removed, and whether any rule granted it. Rules that name the resource for several groups keep it for
+// the other groups; a rule left without resources is dropped.
+func WithoutResource(rules []rbacv1.PolicyRule, apiGroup, resource string) ([]rbacv1.PolicyRule, bool) {
+	var out []rbacv1.PolicyRule
+	found := false
+	for _, r := range rules {
+		if !slices.Contains(r.APIGroups, apiGroup) || !slices.Contains(r.Resources, resource) || len(r.NonResourceURLs) > 0 {
+			out = append(out, *r.DeepCopy())
+			continue
+		}
+		found = true
+		if others := slices.DeleteFunc(slices.Clone(r.APIGroups), func(g string) bool { return g == apiGroup }); len(others) > 0 {
+			keep := *r.DeepCopy()
+			keep.APIGroups = others
+			out = append(out, keep)
+		}
+		rest := *r.DeepCopy()
+		rest.APIGroups = []string{apiGroup}
+		rest.Resources = slices.DeleteFunc(slices.Clone(r.Resources), func(x string) bool { return x == resource })
+		if len(rest.Resources) > 0 {
+			out = append(out, rest)
+		}
+	}
+	return out, found
 }

@@ -3,7 +3,10 @@ package harness
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
+
+	rbacv1 "k8s.io/api/rbac/v1"
 )
 
 func writeManifest(t *testing.T, dir, name, body string) string {
@@ -82,5 +85,52 @@ subjects:
 `)
 	if _, err := LoadRBAC([]string{g}); err == nil {
 		t.Fatal("two unrelated subjects: want an error")
+	}
+}
+
+func TestClusterRulesWithoutResource(t *testing.T) {
+	m, err := LoadRBAC([]string{"../testdata/rbac.yaml"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules, err := m.ClusterRules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	grants := func(rules []rbacv1.PolicyRule, group, resource string) bool {
+		for _, r := range rules {
+			if slices.Contains(r.APIGroups, group) && slices.Contains(r.Resources, resource) {
+				return true
+			}
+		}
+		return false
+	}
+	if !grants(rules, "resource.k8s.io", "resourceclaims/binding") || !grants(rules, "", "pods/binding") {
+		t.Fatalf("the fixture should grant both bindings: %+v", rules)
+	}
+	less, found := WithoutResource(rules, "resource.k8s.io", "resourceclaims/binding")
+	if !found || grants(less, "resource.k8s.io", "resourceclaims/binding") {
+		t.Fatalf("resourceclaims/binding still granted (found=%v): %+v", found, less)
+	}
+	for _, keep := range []string{"resourceclaims/status", "resourceclaims", "resourceslices"} {
+		if !grants(less, "resource.k8s.io", keep) {
+			t.Fatalf("%s lost: %+v", keep, less)
+		}
+	}
+	if !grants(less, "", "pods/binding") {
+		t.Fatalf("pods/binding lost: %+v", less)
+	}
+	if _, found := WithoutResource(rules, "resource.k8s.io", "no-such-resource"); found {
+		t.Fatal("found a resource that is not granted")
+	}
+
+	// A rule for two groups keeps the resource for the other group.
+	multi := []rbacv1.PolicyRule{{APIGroups: []string{"", "events.k8s.io"}, Resources: []string{"events"}, Verbs: []string{"create"}}}
+	left, found := WithoutResource(multi, "", "events")
+	if !found || grants(left, "", "events") || !grants(left, "events.k8s.io", "events") {
+		t.Fatalf("two-group rule: found=%v %+v", found, left)
+	}
+	if len(multi[0].APIGroups) != 2 {
+		t.Fatalf("input modified: %+v", multi)
 	}
 }
