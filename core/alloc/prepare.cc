@@ -75,7 +75,7 @@ StatusOr<RequestData> Search::PrepareRequest(const ClaimData& cd, const std::str
       rd.capacity_requests.emplace_back(name, std::move(parsed).value());
     }
   }
-  rd.selectable.assign(pools_.candidates.size(), -1);
+  rd.selectable.assign(pools_->candidates.size(), -1);
   if (mode.empty() || mode == "ExactCount") {
     rd.num_devices = count == 0 ? 1 : count;  // API defaulting: count 1
     return rd;
@@ -84,7 +84,7 @@ StatusOr<RequestData> Search::PrepareRequest(const ClaimData& cd, const std::str
     return InvalidArgumentError("claim " + cd.display + ", request " + shown + ": unsupported count mode " + mode);
   }
   rd.all_mode = true;
-  for (const index::Pool& pool : pools_.pools) {
+  for (const index::Pool& pool : pools_->pools) {
     if (pool.incomplete) {
       return InvalidArgumentError("claim " + cd.display + ", request " + shown +
                                   ": asks for all devices, but resource pool " + pool.id() +
@@ -95,7 +95,7 @@ StatusOr<RequestData> Search::PrepareRequest(const ClaimData& cd, const std::str
                                   ": asks for all devices, but resource pool " + pool.id() + " is currently invalid");
     }
   }
-  for (uint32_t i = 0; i < pools_.candidates.size(); ++i) {
+  for (uint32_t i = 0; i < pools_->candidates.size(); ++i) {
     ALLOT_ASSIGN_OR_RETURN(bool selectable, IsSelectable(cd, rd, i));
     if (!selectable) continue;
     if (features_.consumable_capacity && !CapacityFor(rd, i)) continue;

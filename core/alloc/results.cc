@@ -96,7 +96,7 @@ StatusOr<api::AllocationResult> Search::BuildClaimResult(uint32_t claim) {
   api::AllocationResult out;
   // Device results, in the order chosen.
   for (const Chosen& ch : results_[claim]) {
-    const index::Candidate& c = pools_.candidates[ch.candidate];
+    const index::Candidate& c = pools_->candidates[ch.candidate];
     api::DeviceRequestAllocationResult r;
     r.request = ch.request->name;
     r.driver = c.slice->driver;
@@ -121,7 +121,7 @@ StatusOr<api::AllocationResult> Search::BuildClaimResult(uint32_t claim) {
   model::NodeSelectorTerm term;
   bool pinned = false;
   for (const Chosen& ch : results_[claim]) {
-    const index::Candidate& c = pools_.candidates[ch.candidate];
+    const index::Candidate& c = pools_->candidates[ch.candidate];
     const model::NodeSelection& sel =
         c.slice->per_device_node_selection ? c.device->node_selection : c.slice->node_selection;
     if (sel.node_name.has_value() || c.device->binds_to_node) {

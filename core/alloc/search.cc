@@ -103,7 +103,7 @@ Status Search::CheckBudget() {
 }
 
 bool Search::ProvablyInfeasible() {
-  const uint32_t n = static_cast<uint32_t>(pools_.candidates.size());
+  const uint32_t n = static_cast<uint32_t>(pools_->candidates.size());
   std::vector<char> usable_by_any(n, 0);
   std::vector<char> usable_by_slot(n, 0);
   int64_t required = 0;
@@ -115,7 +115,7 @@ bool Search::ProvablyInfeasible() {
         if (rd.admin_access || rd.all_mode || !rd.capacity_requests.empty()) return false;
         need = std::min(need, rd.num_devices);
         for (uint32_t i = 0; i < n; ++i) {
-          const index::Candidate& c = pools_.candidates[i];
+          const index::Candidate& c = pools_->candidates[i];
           if (allocated_.IsAllocated(c.uid)) continue;
           StatusOr<bool> selectable = IsSelectable(cd, rd, i);
           if (!selectable.ok()) return false;
@@ -139,7 +139,7 @@ bool Search::AllocatingForClaim(uint32_t candidate, uint32_t claim) const {
 
 StatusOr<bool> Search::SelectorsMatch(const ClaimData& cd, const model::DeviceClass* klass,
                                       const std::vector<api::DeviceSelector>& selectors, const index::Candidate& c) {
-  const uint32_t cand_index = static_cast<uint32_t>(&c - pools_.candidates.data());
+  const uint32_t cand_index = static_cast<uint32_t>(&c - pools_->candidates.data());
   for (size_t i = 0; i < selectors.size(); ++i) {
     const std::string& expr = selectors[i].cel->expression;
     auto it = compiled_.find(expr);
@@ -166,7 +166,7 @@ StatusOr<bool> Search::SelectorsMatch(const ClaimData& cd, const model::DeviceCl
       if (v != index::SelectorMemo::kUnknown) m = v == index::SelectorMemo::kTrue ? 1 : 0;
     } else {
       std::vector<int8_t>& memo = memo_[selector];
-      if (memo.empty()) memo.assign(pools_.candidates.size(), -1);
+      if (memo.empty()) memo.assign(pools_->candidates.size(), -1);
       local = &memo[cand_index];
       m = *local;
     }
@@ -205,7 +205,7 @@ StatusOr<bool> Search::SelectorsMatch(const ClaimData& cd, const model::DeviceCl
 StatusOr<bool> Search::IsSelectable(const ClaimData& cd, RequestData& rd, uint32_t candidate) {
   int8_t& cached = rd.selectable[candidate];
   if (cached >= 0) return cached == 1;
-  const index::Candidate& c = pools_.candidates[candidate];
+  const index::Candidate& c = pools_->candidates[candidate];
   if (!features_.device_binding_and_status && c.device->has_binding_conditions) {
     cached = 0;
     return false;
@@ -234,7 +234,7 @@ StatusOr<bool> Search::IsSelectable(const ClaimData& cd, RequestData& rd, uint32
 }
 
 std::optional<CapacityMap> Search::CapacityFor(const RequestData& rd, uint32_t candidate) const {
-  const index::Candidate& c = pools_.candidates[candidate];
+  const index::Candidate& c = pools_->candidates[candidate];
   const CapacityMap* in_flight = nullptr;
   auto it = in_flight_capacity_.find(candidate);
   if (it != in_flight_capacity_.end()) in_flight = &it->second;
@@ -253,7 +253,7 @@ bool Search::Tolerated(const RequestData& rd, const model::Device& device) const
 
 StatusOr<std::optional<DeviceTentative>> Search::AllocateDevice(uint32_t claim, const RequestData& rd,
                                                                 uint32_t candidate, bool must) {
-  const index::Candidate& c = pools_.candidates[candidate];
+  const index::Candidate& c = pools_->candidates[candidate];
   const model::Device& device = *c.device;
   const bool multi = features_.consumable_capacity && device.allow_multiple_allocations;
   if (!multi && rd.admin_access && AllocatingForClaim(candidate, claim)) return std::optional<DeviceTentative>();
@@ -364,9 +364,9 @@ StatusOr<Outcome> Search::AllocateOne(Cursor r, bool allocate_sub) {
     if (o == Outcome::kDone) t->Commit();
     return o == Outcome::kDone ? Outcome::kDone : (o == Outcome::kMaxSize ? Outcome::kMaxSize : Outcome::kFailed);
   }
-  const uint32_t n = static_cast<uint32_t>(pools_.candidates.size());
+  const uint32_t n = static_cast<uint32_t>(pools_->candidates.size());
   for (uint32_t i = r.start; i < n; ++i) {
-    const index::Candidate& c = pools_.candidates[i];
+    const index::Candidate& c = pools_->candidates[i];
     if (rd.admin_access) {
       if (AllocatingForClaim(i, r.claim)) continue;
     } else if (allocated_.IsAllocated(c.uid) || AllocatingAny(i)) {
@@ -392,11 +392,11 @@ StatusOr<Outcome> Search::AllocateOne(Cursor r, bool allocate_sub) {
 }
 
 StatusOr<std::optional<AllocationResults>> Search::Run() {
-  ALLOT_ASSIGN_OR_RETURN(pools_, index::GatherPools(snapshot_, node_, features_.partitionable_devices));
+  ALLOT_ASSIGN_OR_RETURN(pools_, index::GatherPoolsShared(snapshot_, node_, features_.partitionable_devices));
   ALLOT_RETURN_IF_ERROR(CheckInterrupted(options_, node_.name));  // gathering may have been slow
-  allocating_.assign(pools_.candidates.size(), {});
-  in_flight_shares_.assign(pools_.candidates.size(), 0);
-  ledger_ = std::make_unique<CounterLedger>(pools_, allocated_);
+  allocating_.assign(pools_->candidates.size(), {});
+  in_flight_shares_.assign(pools_->candidates.size(), 0);
+  ledger_ = std::make_unique<CounterLedger>(*pools_, allocated_);
   results_.assign(claims_.size(), {});
   Status prepared = Prepare();
   if (!prepared.ok()) {
@@ -410,7 +410,7 @@ StatusOr<std::optional<AllocationResults>> Search::Run() {
   }
   if (!o.ok() && !proven_infeasible_) return o.status();
   if (proven_infeasible_ || *o != Outcome::kDone) {
-    if (pools_.any_invalid) {
+    if (pools_->any_invalid) {
       return FailedPreconditionError("failed to allocate on node " + node_.name +
                                      ": invalid resource pools were encountered");
     }

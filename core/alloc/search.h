@@ -157,7 +157,7 @@ class Search {
   cel::CompileCache* cache_;
   cel::EnvOptions env_;
 
-  index::NodePools pools_;
+  std::shared_ptr<const index::NodePools> pools_;  // shared, from the snapshot's memo
   std::vector<ClaimData> claim_data_;
   std::vector<std::vector<Chosen>> results_;
   std::vector<std::vector<uint32_t>> allocating_;  // per candidate: claims allocating it

@@ -204,4 +204,19 @@ StatusOr<NodePools> GatherPools(const Snapshot& snapshot, const model::Node& nod
   return out;
 }
 
+StatusOr<std::shared_ptr<const NodePools>> GatherPoolsShared(const Snapshot& snapshot, const model::Node& node,
+                                                             bool partitionable_devices) {
+  std::string key = node.name;
+  key.push_back('\0');
+  key.push_back(partitionable_devices ? 'P' : '-');
+  if (auto hit = snapshot.FindNodePools(key); hit != nullptr && hit->labels == node.labels) return hit->pools;
+  StatusOr<NodePools> gathered = GatherPools(snapshot, node, partitionable_devices);
+  if (!gathered.ok()) return gathered.status();
+  auto entry = std::make_shared<NodePoolsEntry>();
+  entry->labels = node.labels;
+  entry->pools = std::make_shared<const NodePools>(std::move(gathered).value());
+  snapshot.SetNodePools(key, entry);
+  return entry->pools;
+}
+
 }  // namespace allot::index

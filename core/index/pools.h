@@ -26,6 +26,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -74,5 +76,16 @@ struct NodePools {
 
 // Fatal error only for an unparsable node selector on a relevant slice or device.
 StatusOr<NodePools> GatherPools(const Snapshot& snapshot, const model::Node& node, bool partitionable_devices);
+
+// GatherPools, memoised in the snapshot per node: the result depends only on the snapshot, the node's
+// name and labels, and the feature setting. A node whose labels changed since the memoised result is
+// gathered again. Errors are not memoised. Thread-safe.
+StatusOr<std::shared_ptr<const NodePools>> GatherPoolsShared(const Snapshot& snapshot, const model::Node& node,
+                                                             bool partitionable_devices);
+
+struct NodePoolsEntry {
+  std::map<std::string, std::string> labels;  // of the node the pools were gathered for
+  std::shared_ptr<const NodePools> pools;
+};
 
 }  // namespace allot::index

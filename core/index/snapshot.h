@@ -30,7 +30,8 @@ namespace allot::index {
 
 using DeviceUid = uint32_t;
 
-struct BuiltPool;  // pools.h
+struct BuiltPool;       // pools.h
+struct NodePoolsEntry;  // pools.h
 
 // One slice plus the uid of each of its devices (parallel to slice->devices).
 struct SliceEntry {
@@ -65,6 +66,11 @@ class Snapshot {
   std::shared_ptr<const BuiltPool> FindBuiltPool(const std::string& key) const;
   std::shared_ptr<const BuiltPool> AddBuiltPool(std::string key, std::shared_ptr<const BuiltPool> built) const;
 
+  // Memo of whole GatherPools results per node (GatherPoolsShared), keyed by node name and feature
+  // setting; the entry records the labels it was computed for. SetNodePools replaces.
+  std::shared_ptr<const NodePoolsEntry> FindNodePools(const std::string& key) const;
+  void SetNodePools(const std::string& key, std::shared_ptr<const NodePoolsEntry> entry) const;
+
   // Selector results per device for this snapshot (selector_memo.h); nullptr for a default-constructed one.
   SelectorMemo* selector_memo() const { return selector_memo_.get(); }
 
@@ -86,6 +92,8 @@ class Snapshot {
   std::unique_ptr<SelectorMemo> selector_memo_;  // the object itself is thread-safe
   mutable std::mutex built_pools_mu_;
   mutable std::unordered_map<std::string, std::shared_ptr<const BuiltPool>> built_pools_;  // guarded by the mutex
+  mutable std::mutex node_pools_mu_;
+  mutable std::unordered_map<std::string, std::shared_ptr<const NodePoolsEntry>> node_pools_;  // guarded
 };
 
 }  // namespace allot::index

@@ -80,6 +80,31 @@ TEST(PoolsTest, ForeignCounterPoolsOnlyCountWhenBroken) {
   EXPECT_EQ(pools->candidates.size(), 1u) << "only node-1's device";
 }
 
+TEST(PoolsTest, SharedResultFollowsTheNodesLabels) {
+  // A slice for nodes labelled gpu=yes: the memoised result must not outlive a label change.
+  api::ResourceSlice slice = SliceBuilder("s", "driver-a", "pool", "unused").Device("d0").Build();
+  slice.spec.node_name.reset();
+  api::NodeSelectorRequirement req;
+  req.key = "gpu";
+  req.operator_ = "In";
+  req.values = {"yes"};
+  api::NodeSelectorTerm term;
+  term.match_expressions.push_back(req);
+  slice.spec.node_selector = api::NodeSelector{{term}};
+  auto snapshot = testutil::BuildSnapshot({slice}, {});
+  model::Node node{"node-1", {{"gpu", "yes"}}};
+  auto first = GatherPoolsShared(*snapshot, node, true);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ((*first)->candidates.size(), 1u);
+  auto again = GatherPoolsShared(*snapshot, node, true);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->get(), first->get()) << "same snapshot, same node: the memoised result";
+  node.labels["gpu"] = "no";
+  auto relabelled = GatherPoolsShared(*snapshot, node, true);
+  ASSERT_TRUE(relabelled.ok());
+  EXPECT_TRUE((*relabelled)->candidates.empty());
+}
+
 TEST(AllocatedStateTest, AdminAccessIgnoredSharesAggregated) {
   auto s = SliceBuilder("s", "drv", "pool", "node-1").Device("d0").Device("d1").Device("d2").Capacity("bw", "10").Build();
   auto snapshot = testutil::BuildSnapshot({s}, {});
