@@ -78,6 +78,9 @@ struct Options {
   std::function<std::string()> share_id_generator;
   // Filled in when non-null.
   AllocateStats* stats = nullptr;
+  // False: a fitting node yields one empty AllocationResult per claim instead of the real ones (a filter
+  // needs only the verdict; building results is a large share of a small allocation's cost).
+  bool build_results = true;
   // Result config layout; the default follows Kubernetes master.
   ConfigSemantics config_semantics = ConfigSemantics::kMaster;
 };

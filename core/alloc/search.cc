@@ -416,6 +416,7 @@ StatusOr<std::optional<AllocationResults>> Search::Run() {
     }
     return std::optional<AllocationResults>();
   }
+  if (!options_.build_results) return std::optional<AllocationResults>(AllocationResults(claims_.size()));
   ALLOT_ASSIGN_OR_RETURN(AllocationResults results, BuildResults());
   return std::optional<AllocationResults>(std::move(results));
 }

@@ -289,6 +289,7 @@ Extender::Reply Extender::Filter(std::string_view body) {
   fanout_options.allocate.deadline = start + options_.filter_timeout;
   fanout_options.allocate.cel_cache = cel_cache_.get();
   fanout_options.steps_per_node = options_.max_search_steps;
+  fanout_options.allocate.build_results = false;  // filter needs verdicts; bind allocates again
   auto verdicts = fanout_->Run(*state->index->devices, state->allocated, candidates, pending, options_.features,
                                fanout_options);
   std::string error;

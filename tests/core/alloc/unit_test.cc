@@ -212,6 +212,22 @@ TEST(AllocatorTest, LongSearchesAreCutWhenThereAreTooFewDevices) {
   EXPECT_LT(stats.steps, 1024u);
 }
 
+TEST(AllocatorTest, VerdictOnlySkipsTheResults) {
+  auto slice = SliceBuilder("s", "driver-a", "pool", "node-1").Device("d0").Build();
+  Options options;
+  options.build_results = false;
+  auto fits = RunAlloc({slice}, {testutil::MakeClaim("a", "class-a"), testutil::MakeClaim("b", "class-a", 0)}, {},
+                       Features(), options);
+  ASSERT_TRUE(fits.ok()) << fits.status();
+  // Claim b asks for 1 device by default (count 0 is defaulted to 1), so two devices are needed: no fit.
+  EXPECT_FALSE(fits->has_value());
+  auto one = RunAlloc({slice}, {testutil::MakeClaim("a", "class-a")}, {}, Features(), options);
+  ASSERT_TRUE(one.ok()) << one.status();
+  ASSERT_TRUE(one->has_value());
+  ASSERT_EQ((*one)->size(), 1u);
+  EXPECT_TRUE((**one)[0].devices.results.empty());
+}
+
 TEST(AllocatorTest, SelectorResultsAreReusedAcrossCallsOnOneSnapshot) {
   SliceBuilder b("s", "driver-a", "pool", "node-1");
   for (int i = 0; i < 4; ++i) b.Device("d" + std::to_string(i)).IntAttr("numa", i);
