@@ -5,6 +5,7 @@
 #   make test SANITIZE=address|thread   build and run the unit tests in that sanitizer lane only
 #   make bench                short benchmark run (see docs/perf/README.md)
 #   make bench-compare        allot vs the Go reference allocator, same inputs, same run (QUICK=1 for a short one)
+#   make bench-e2e            real kube-scheduler throughput, in-tree DRA vs allot (PERF_SIZE=full: 500 nodes)
 #
 # Build trees: build/ (RelWithDebInfo), build-asan/, build-tsan/.
 
@@ -44,6 +45,13 @@ bench: build
 # allot vs the Go reference allocator (k8s.io/dynamic-resource-allocation) on the same generated inputs.
 bench-compare: build
 	@bash bench/compare.sh $(if $(QUICK),--quick)
+
+# End-to-end scheduling throughput on the e2e control plane: stock kube-scheduler (in-tree DRA plugin) vs
+# kube-scheduler with allot as extender, same run (docs/perf/e2e.md). Small by default (a few minutes);
+# PERF_SIZE=full for scheduler_perf's 500 nodes x 10 devices, 2,500 + 2,500 pods; PERF_* variables override.
+.PHONY: bench-e2e
+bench-e2e: build
+	@E2E_PERF=1 bash tests/e2e/run.sh build/service/allot -run 'TestPerf'
 
 clean:
 	rm -rf build build-asan build-tsan
