@@ -47,6 +47,7 @@ namespace allot::alloc {
 struct AllocateStats {
   uint64_t steps = 0;               // search steps (allocateOne invocations)
   uint64_t selector_evaluations = 0;  // CEL evaluations actually run (memo misses)
+  uint64_t selector_memo_hits = 0;    // selector results found in the memo
 };
 
 // How the result's devices.config is built (dra-semantics.md §8.12.2, docs/semantics-decisions.md).

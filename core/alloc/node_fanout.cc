@@ -1,5 +1,7 @@
 #include "core/alloc/node_fanout.h"
 
+#include <chrono>
+
 #include <algorithm>
 #include <atomic>
 #include <boost/asio/post.hpp>
@@ -28,8 +30,12 @@ NodeVerdict Evaluate(const index::Snapshot& snapshot, const index::AllocatedStat
     v.status = std::move(interrupted);
     return v;
   }
+  const auto start = std::chrono::steady_clock::now();
   StatusOr<std::optional<AllocationResults>> r = Allocate(snapshot, allocated, node, claims, features, o);
+  v.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   v.steps = stats.steps;
+  v.selector_evaluations = stats.selector_evaluations;
+  v.selector_memo_hits = stats.selector_memo_hits;
   if (!r.ok()) {
     v.kind = IsNodeFailure(r.status()) ? NodeVerdict::Kind::kNodeFailure : NodeVerdict::Kind::kError;
     v.status = r.status();

@@ -46,6 +46,9 @@ struct NodeVerdict {
   std::optional<AllocationResults> results;
   Status status;
   uint64_t steps = 0;
+  uint64_t selector_evaluations = 0;  // AllocateStats of this node's call
+  uint64_t selector_memo_hits = 0;
+  double seconds = 0;                 // wall time of this node's Allocate (0 if not evaluated)
 };
 
 struct FanoutOptions {

@@ -170,6 +170,7 @@ StatusOr<bool> Search::SelectorsMatch(const ClaimData& cd, const model::DeviceCl
       local = &memo[cand_index];
       m = *local;
     }
+    if (m >= 0) ++memo_hits_;
     if (m < 0) {
       const model::Device& d = *c.device;
       Status err;
@@ -407,6 +408,7 @@ StatusOr<std::optional<AllocationResults>> Search::Run() {
   if (options_.stats != nullptr) {
     options_.stats->steps = steps_;
     options_.stats->selector_evaluations = evaluations_;
+    options_.stats->selector_memo_hits = memo_hits_;
   }
   if (!o.ok() && !proven_infeasible_) return o.status();
   if (proven_infeasible_ || *o != Outcome::kDone) {

@@ -173,6 +173,7 @@ class Search {
   uint64_t steps_ = 0;
   bool proven_infeasible_ = false;  // the search was cut by ProvablyInfeasible()
   uint64_t evaluations_ = 0;
+  uint64_t memo_hits_ = 0;
 };
 
 std::string ClaimDisplayName(const api::ResourceClaim& claim);

@@ -50,6 +50,7 @@ class Snapshot {
   // The uid of (driver, pool, device), or nullopt when no slice in the snapshot has it.
   std::optional<DeviceUid> FindDevice(std::string_view driver, std::string_view pool, std::string_view device) const;
   size_t device_uid_count() const { return uid_count_; }
+  size_t pool_count() const { return by_pool_.size(); }
 
   const std::vector<SliceEntry>& slices() const { return slices_; }
   // Candidates for a node, in the reference's order: node-local slices then shared ones.

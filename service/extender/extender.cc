@@ -158,7 +158,9 @@ void Extender::WarmIndexLoop() {
     lock.unlock();
     auto snapshot = store_.Load();  // the newest; publications in the meantime are covered by it
     if (snapshot->synced()) {
-      index_cache_.Get(snapshot);
+      auto index = index_cache_.Get(snapshot);
+      metrics_.index_devices->Add({}).Set(static_cast<double>(index->devices->device_uid_count()));
+      metrics_.index_pools->Add({}).Set(static_cast<double>(index->devices->pool_count()));
       index_warm_.store(true);
     }
     lock.lock();
@@ -222,6 +224,26 @@ void Extender::RememberPod(const api::Pod& pod) {
   std::lock_guard<std::mutex> lock(pods_mu_);
   if (pods_by_uid_.size() > 10000) pods_by_uid_.clear();
   pods_by_uid_[pod.metadata.uid] = pod;
+}
+
+void Extender::ObserveNodeVerdicts(const std::vector<alloc::NodeVerdict>& verdicts) {
+  // One histogram update per filter call, not per node (ObserveMultiple): a filter judges thousands of nodes.
+  const auto& bounds = ServiceMetrics::NodeLatencyBuckets();
+  std::vector<double> increments(bounds.size() + 1, 0.0);
+  double sum = 0;
+  uint64_t evaluations = 0, hits = 0;
+  for (const auto& v : verdicts) {
+    evaluations += v.selector_evaluations;
+    hits += v.selector_memo_hits;
+    if (v.kind == alloc::NodeVerdict::Kind::kSkipped || v.seconds <= 0) continue;
+    size_t b = static_cast<size_t>(std::lower_bound(bounds.begin(), bounds.end(), v.seconds) - bounds.begin());
+    increments[b] += 1;
+    sum += v.seconds;
+  }
+  metrics_.node_allocation_duration->Add({}, bounds).ObserveMultiple(increments, sum);
+  metrics_.cel_evaluations->Add({}).Increment(static_cast<double>(evaluations));
+  metrics_.selector_memo_lookups->Add({{"result", "hit"}}).Increment(static_cast<double>(hits));
+  metrics_.selector_memo_lookups->Add({{"result", "miss"}}).Increment(static_cast<double>(evaluations));
 }
 
 Extender::Reply Extender::Filter(std::string_view body) {
@@ -292,6 +314,7 @@ Extender::Reply Extender::Filter(std::string_view body) {
   fanout_options.allocate.build_results = false;  // filter needs verdicts; bind allocates again
   auto verdicts = fanout_->Run(*state->index->devices, state->allocated, candidates, pending, options_.features,
                                fanout_options);
+  ObserveNodeVerdicts(verdicts);
   std::string error;
   for (size_t i = 0; i < candidates.size(); ++i) {
     const auto& verdict = verdicts[i];

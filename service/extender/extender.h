@@ -39,6 +39,7 @@
 
 namespace allot::alloc {
 class NodeFanout;
+struct NodeVerdict;
 }
 namespace allot::cel {
 class CompileCache;
@@ -105,6 +106,8 @@ class Extender {
   Status WriteClaim(const api::Pod& pod, ClaimWrite& write);
   void UndoClaim(const api::Pod& pod, const ClaimWrite& write);
   void RememberPod(const api::Pod& pod);
+  // Per-node allocation times and selector statistics of one filter call into the metrics.
+  void ObserveNodeVerdicts(const std::vector<alloc::NodeVerdict>& verdicts);
 
   ClusterStore& store_;
   KubeClient& kube_;

@@ -40,6 +40,12 @@ const prometheus::Histogram::BucketBoundaries& ServiceMetrics::LatencyBuckets() 
   return buckets;
 }
 
+const prometheus::Histogram::BucketBoundaries& ServiceMetrics::NodeLatencyBuckets() {
+  static const prometheus::Histogram::BucketBoundaries buckets = {1e-6,   2.5e-6, 5e-6, 1e-5, 2.5e-5, 5e-5, 1e-4,
+                                                                  2.5e-4, 5e-4,   1e-3, 1e-2, 0.1,    1};
+  return buckets;
+}
+
 std::string ServiceMetrics::Serialize() const {
   prometheus::TextSerializer serializer;
   return serializer.Serialize(registry_->Collect());

@@ -43,6 +43,14 @@
           "Claim writes rolled back after a failed bind, by result (ok, error).")                                \
   HISTOGRAM(allocation_duration, "allot_allocation_duration_seconds", "phase",                                   \
             "Time to allocate a pod's claims on one request, by phase (filter, bind).")                          \
+  HISTOGRAM(node_allocation_duration, "allot_node_allocation_duration_seconds", "",                              \
+            "Time to allocate a pod's claims on one candidate node during filter.")                              \
+  COUNTER(cel_evaluations, "allot_cel_evaluations_total", "",                                                    \
+          "CEL selector evaluations run by the allocator (selector memo misses).")                               \
+  COUNTER(selector_memo_lookups, "allot_selector_memo_lookups_total", "result",                                  \
+          "Selector results looked up by the allocator, by result (hit, miss); hit ratio = hit / (hit + miss).") \
+  GAUGE(index_devices, "allot_index_devices", "", "Devices in the current device index.")                        \
+  GAUGE(index_pools, "allot_index_pools", "", "Resource pools (driver, pool) in the current device index.")      \
   GAUGE(reservations_in_flight, "allot_reservations_in_flight", "",                                              \
         "Claims allocated by bind whose allocation the watch has not shown yet.")                                \
   COUNTER(reservations_released, "allot_reservations_released_total", "reason",                                  \
@@ -86,6 +94,8 @@ class ServiceMetrics {
 
   // Default latency buckets (seconds): 0.5 ms .. 10 s.
   static const prometheus::Histogram::BucketBoundaries& LatencyBuckets();
+  // Per-node allocation buckets (seconds): 1 µs .. 1 s.
+  static const prometheus::Histogram::BucketBoundaries& NodeLatencyBuckets();
 
   // Convenience updaters used on the request path.
   void ObserveHttp(std::string_view route, int status, double seconds);

@@ -57,6 +57,27 @@ TEST_F(ExtenderTest, FilterKeepsOnlyNodesWithA40GiGpu) {
   EXPECT_EQ(result["FailedAndUnresolvableNodes"]["ghost-node"], "node not found in allot's cluster state");
 }
 
+TEST_F(ExtenderTest, FilterReportsPerNodeTimesAndSelectorMemoUse) {
+  fx_.Create(ClaimJson("big-gpu", "gpu.example.com", k40Gi));
+  Json pod = fx_.Create(PodJson("trainer", {"big-gpu"}));
+  ASSERT_EQ(ParseReply(fx_.extender->Filter(FilterArgs(pod, kNodes).dump()))["Error"], "");
+  const double evaluated = fx_.metrics.ValueForTest("allot_cel_evaluations_total");
+  EXPECT_GT(evaluated, 0);
+  EXPECT_EQ(fx_.metrics.ValueForTest("allot_selector_memo_lookups_total", {{"result", "miss"}}), evaluated);
+  // Nodes judged by the allocator (the ghost node is unresolvable and never reaches it).
+  EXPECT_EQ(fx_.metrics.ValueForTest("allot_node_allocation_duration_seconds"), 4);
+  // The same pod again, same snapshot: every selector result comes from the memo.
+  ASSERT_EQ(ParseReply(fx_.extender->Filter(FilterArgs(pod, kNodes).dump()))["Error"], "");
+  EXPECT_EQ(fx_.metrics.ValueForTest("allot_cel_evaluations_total"), evaluated);
+  EXPECT_GT(fx_.metrics.ValueForTest("allot_selector_memo_lookups_total", {{"result", "hit"}}), 0);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);  // gauges are set by the warmer
+  while (!fx_.extender->IndexWarm() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_GT(fx_.metrics.ValueForTest("allot_index_devices"), 0);
+  EXPECT_GT(fx_.metrics.ValueForTest("allot_index_pools"), 0);
+}
+
 TEST_F(ExtenderTest, MissingClaimIsAnErrorNotANodeFailure) {
   Json pod = PodJson("orphan", {"does-not-exist"});
   pod["metadata"]["uid"] = "u-orphan";
