@@ -191,7 +191,11 @@ StatusOr<index::AllocatedState> Extender::BuildAllocated(const ClusterIndex& ind
                                                          const std::vector<Reservation>& reservations) {
   index::AllocatedStateBuilder builder(*index.devices);
   std::set<std::string> allocated_keys;
-  for (const auto& claim : *AllocatedClaims(snapshot)) {
+  // Keep the list alive for the loop: a range-for over `*AllocatedClaims(...)` would destroy the returned
+  // shared_ptr before the first iteration, and a concurrent request replacing the cache would free the list
+  // mid-loop (devices of freed claims then looked free: double allocation, found by bench-e2e).
+  const std::shared_ptr<const std::vector<api::ResourceClaim>> allocated_claims = AllocatedClaims(snapshot);
+  for (const auto& claim : *allocated_claims) {
     auto status = builder.AddClaim(claim, options_.features.consumable_capacity);
     if (!status.ok()) spdlog::warn("claim {}/{}: {}", claim.metadata.namespace_, claim.metadata.name, status.message());
     allocated_keys.insert(claim.metadata.namespace_ + "/" + claim.metadata.name);

@@ -102,5 +102,41 @@ TEST(BindRaceTest, FiltersRunWhileTheWatchDeliversWrites) {
   EXPECT_GE(filters.load(), 20);
 }
 
+// Filters on two threads while allocated claims keep arriving: every claim change replaces the extender's
+// cache of decoded allocated claims, which concurrent requests must not lose while they read it (a freed
+// list read as "no claims allocated" gave devices away twice; ASan reports the use after free).
+TEST(BindRaceTest, ConcurrentFiltersKeepTheAllocatedClaimsTheyRead) {
+  ExtenderFixture fx;
+  ApplyOneGpuCluster(fx);
+  fx.Start();
+  // The only device is allocated to claim "holder": every filter must fail n1, whatever else changes.
+  Json holder = ClaimJson("holder", "gpu.example.com");
+  holder["status"] = Json::parse(R"({"allocation":{"devices":{"results":[
+      {"request":"gpu","driver":"gpu.example.com","pool":"n1","device":"gpu-0"}]}}})");
+  fx.Apply(holder);
+  fx.Create(ClaimJson("wants", "gpu.example.com"));
+  Json pod = fx.Create(PodJson("p", {"wants"}));
+  fx.WaitForClaim("default/holder", [](const Json& c) { return c.contains("status"); });
+  std::atomic<bool> stop{false};
+  std::atomic<int> given_away{0};
+  auto filter = [&] {
+    while (!stop.load()) {
+      Json r = ParseReply(fx.extender->Filter(FilterArgs(pod, {"n1"}).dump()));
+      if (r["NodeNames"].is_array() && !r["NodeNames"].empty()) given_away.fetch_add(1);
+    }
+  };
+  std::thread t1(filter), t2(filter);
+  for (int i = 0; i < 200; ++i) {  // each one changes the claims map
+    Json other = ClaimJson("other-" + std::to_string(i), "gpu.example.com");
+    other["status"] = holder["status"];  // also on gpu-0: harmless for the check, and decoded like any other
+    fx.Apply(other);
+  }
+  fx.WaitForClaim("default/other-199", [](const Json& c) { return c.contains("status"); });
+  stop.store(true);
+  t1.join();
+  t2.join();
+  EXPECT_EQ(given_away.load(), 0) << "a filter saw n1's only device as free";
+}
+
 }  // namespace
 }  // namespace allot::svc
