@@ -167,21 +167,35 @@ void Extender::WarmIndexLoop() {
   }
 }
 
-std::shared_ptr<const std::vector<api::ResourceClaim>> Extender::AllocatedClaims(const ClusterSnapshot& snapshot) {
+std::shared_ptr<const Extender::ClaimList> Extender::AllocatedClaims(const ClusterSnapshot& snapshot) {
   const auto& map = snapshot.objects[static_cast<size_t>(ObjectKind::kResourceClaim)];
   std::lock_guard<std::mutex> lock(claims_mu_);
   if (claims_map_ == map && allocated_claims_ != nullptr) return allocated_claims_;
-  auto out = std::make_shared<std::vector<api::ResourceClaim>>();
+  // Every bind changes the claim map; decode only the claims whose resourceVersion changed since the last
+  // list (decoding all of them on every request was most of allot's CPU in bench-e2e).
+  auto out = std::make_shared<ClaimList>();
+  std::unordered_map<std::string, std::pair<std::string, std::shared_ptr<const api::ResourceClaim>>> next_cache;
   for (const auto& [key, object] : *map) {
     auto status = object->find("status");
     if (status == object->end() || !status->is_object() || !status->contains("allocation")) continue;
+    std::string rv = ResourceVersionOf(*object);
+    auto cached = decoded_claims_.find(key);
+    if (cached != decoded_claims_.end() && !rv.empty() && cached->second.first == rv) {
+      out->push_back(cached->second.second);
+      next_cache.emplace(key, cached->second);
+      continue;
+    }
     auto decoded = api::Decode<api::ResourceClaim>(*object);
     if (!decoded.ok()) {
       spdlog::warn("skipping undecodable ResourceClaim {}: {}", key, decoded.status().message());
       continue;
     }
-    if (decoded->status.allocation.has_value()) out->push_back(std::move(decoded).value());
+    if (!decoded->status.allocation.has_value()) continue;
+    auto claim = std::make_shared<const api::ResourceClaim>(std::move(decoded).value());
+    out->push_back(claim);
+    next_cache.emplace(key, std::make_pair(std::move(rv), std::move(claim)));
   }
+  decoded_claims_ = std::move(next_cache);
   claims_map_ = map;
   allocated_claims_ = out;
   return out;
@@ -194,8 +208,9 @@ StatusOr<index::AllocatedState> Extender::BuildAllocated(const ClusterIndex& ind
   // Keep the list alive for the loop: a range-for over `*AllocatedClaims(...)` would destroy the returned
   // shared_ptr before the first iteration, and a concurrent request replacing the cache would free the list
   // mid-loop (devices of freed claims then looked free: double allocation, found by bench-e2e).
-  const std::shared_ptr<const std::vector<api::ResourceClaim>> allocated_claims = AllocatedClaims(snapshot);
-  for (const auto& claim : *allocated_claims) {
+  const std::shared_ptr<const ClaimList> allocated_claims = AllocatedClaims(snapshot);
+  for (const auto& claim_ptr : *allocated_claims) {
+    const api::ResourceClaim& claim = *claim_ptr;
     auto status = builder.AddClaim(claim, options_.features.consumable_capacity);
     if (!status.ok()) spdlog::warn("claim {}/{}: {}", claim.metadata.namespace_, claim.metadata.name, status.message());
     allocated_keys.insert(claim.metadata.namespace_ + "/" + claim.metadata.name);

@@ -98,7 +98,10 @@ class Extender {
   // Loads the current snapshot and builds the allocated state (claims + in-flight reservations).
   StatusOr<State> LoadState();
   // Allocated claims of the snapshot's claim map, decoded once per map version.
-  std::shared_ptr<const std::vector<api::ResourceClaim>> AllocatedClaims(const ClusterSnapshot& snapshot);
+  using ClaimList = std::vector<std::shared_ptr<const api::ResourceClaim>>;
+  // The allocated claims of `snapshot`, decoded (cached per claim map; claims decoded again only when their
+  // resourceVersion changed). Hold the returned pointer while using the list.
+  std::shared_ptr<const ClaimList> AllocatedClaims(const ClusterSnapshot& snapshot);
   StatusOr<index::AllocatedState> BuildAllocated(const ClusterIndex& index, const ClusterSnapshot& snapshot,
                                                  const std::vector<Reservation>& reservations);
   // Bind helpers (binder.cc).
@@ -122,7 +125,9 @@ class Extender {
 
   std::mutex claims_mu_;
   std::shared_ptr<const ObjectMap> claims_map_;                            // guarded by claims_mu_
-  std::shared_ptr<const std::vector<api::ResourceClaim>> allocated_claims_;  // guarded by claims_mu_
+  std::shared_ptr<const ClaimList> allocated_claims_;  // guarded by claims_mu_
+  // claim key -> (resourceVersion, decoded claim); guarded by claims_mu_
+  std::unordered_map<std::string, std::pair<std::string, std::shared_ptr<const api::ResourceClaim>>> decoded_claims_;
 
   std::mutex pods_mu_;
   std::unordered_map<std::string, api::Pod> pods_by_uid_;  // pods seen by filter; guarded by pods_mu_
