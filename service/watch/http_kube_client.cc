@@ -382,8 +382,7 @@ StatusOr<Json> HttpKubeClient::AddFinalizer(const ResourceType& type, std::strin
   auto meta = ReadProtobufObjectMeta(*current);
   if (!meta.ok()) return meta.status().WithPrefix("GET " + path + " as protobuf");
   if (meta->resource_version != resource_version) {
-    return AbortedError("HTTP 409 Conflict: " + type.resource + " " + std::string(name) + " changed (resourceVersion " +
-                        meta->resource_version + ", expected " + std::string(resource_version) + ")");
+    return StaleResourceVersion(type, name, meta->resource_version, resource_version);
   }
   if (std::find(meta->finalizers.begin(), meta->finalizers.end(), finalizer) != meta->finalizers.end()) {
     return Get(type, ns, name);

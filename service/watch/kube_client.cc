@@ -134,6 +134,12 @@ Status ApiStatusFromHttp(int http_code, std::string_view body, std::string_view 
 
 bool IsNotFound(const Status& status) { return status.code() == StatusCode::kNotFound; }
 
+Status StaleResourceVersion(const ResourceType& type, std::string_view name, std::string_view current,
+                            std::string_view expected) {
+  return AbortedError("HTTP 409 Conflict: " + type.resource + " " + std::string(name) + " changed (resourceVersion " +
+                      std::string(current) + ", expected " + std::string(expected) + ")");
+}
+
 bool IsConflict(const Status& status) { return status.code() == StatusCode::kAborted && HasHttpPrefix(status, "409"); }
 
 bool IsGone(const Status& status) {
@@ -159,8 +165,7 @@ StatusOr<Json> KubeClient::AddFinalizer(const ResourceType& type, std::string_vi
   if (!current.ok()) return current.status();
   const Json& meta = (*current)["metadata"];
   if (ResourceVersionOf(*current) != resource_version) {
-    return AbortedError("HTTP 409 Conflict: " + type.resource + " " + std::string(name) + " changed (resourceVersion " +
-                        ResourceVersionOf(*current) + ", expected " + std::string(resource_version) + ")");
+    return StaleResourceVersion(type, name, ResourceVersionOf(*current), resource_version);
   }
   const bool has_list = meta.contains("finalizers") && meta["finalizers"].is_array();
   if (has_list) {

@@ -144,6 +144,10 @@ class KubeClient {
 // 404 kNotFound, 409 kAborted, 410 kFailedPrecondition, 429/5xx kUnavailable, others kInternal.
 Status ApiStatusFromHttp(int http_code, std::string_view body, std::string_view what);
 
+// The 409 Conflict (IsConflict) for a write whose precondition `expected` no longer matches `current`.
+Status StaleResourceVersion(const ResourceType& type, std::string_view name, std::string_view current,
+                            std::string_view expected);
+
 bool IsNotFound(const Status& status);
 bool IsConflict(const Status& status);  // 409
 bool IsGone(const Status& status);      // 410, or a watch ERROR event with code 410 / "too old resource version"
