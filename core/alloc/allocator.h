@@ -68,6 +68,9 @@ struct Options {
   // Maximum number of search steps for this call; 0 = unlimited. Exhaustion is
   // kResourceExhausted "search budget of N steps exhausted".
   uint64_t max_steps = 0;
+  // Cut a long search (1,024 steps) when a count or counter bound proves it cannot succeed (Search::
+  // ProvablyInfeasible). The answer is the same either way; off only to test exactly that.
+  bool infeasibility_check = true;
   // Optional deadline and cancellation flag, checked when Allocate starts, after the node's
   // pools are gathered, and every 256 search steps (see CheckInterrupted).
   std::optional<std::chrono::steady_clock::time_point> deadline;

@@ -80,6 +80,14 @@ std::optional<CounterCharge> CounterLedger::TryConsume(uint32_t pool, const mode
   return CounterCharge(this, pool, &device);
 }
 
+std::optional<CounterLedger::Availability> CounterLedger::InitialAvailability(uint32_t pool,
+                                                                           std::string_view counter_set) {
+  for (const SetState& s : Get(pool).sets) {
+    if (s.set->name == counter_set) return Availability{s.set, &s.available};
+  }
+  return std::nullopt;
+}
+
 void CounterLedger::Release(uint32_t pool, const model::Device& device) { Apply(states_[pool], device, false, false); }
 
 }  // namespace allot::alloc

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "core/index/allocated_state.h"
@@ -59,6 +60,14 @@ class CounterLedger {
 
   // Subtracts a previously charged consumption.
   void Release(uint32_t pool, const model::Device& device);
+
+  // What the allocated state leaves of `counter_set` in `pool` before any consumption of this call: one
+  // value per counter of `*set`, in its order. nullopt when the pool has no counter set of that name.
+  struct Availability {
+    const model::CounterSet* set = nullptr;
+    const std::vector<quantity::Quantity>* available = nullptr;
+  };
+  std::optional<Availability> InitialAvailability(uint32_t pool, std::string_view counter_set);
 
  private:
   struct SetState {

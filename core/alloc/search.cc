@@ -90,7 +90,7 @@ constexpr uint64_t kInfeasibilityCheckAfterSteps = 1024;
 
 Status Search::CheckBudget() {
   ++steps_;
-  if (steps_ == kInfeasibilityCheckAfterSteps && ProvablyInfeasible()) {
+  if (steps_ == kInfeasibilityCheckAfterSteps && options_.infeasibility_check && ProvablyInfeasible()) {
     proven_infeasible_ = true;
     return AbortedError("provably infeasible on node " + node_.name);  // unwinds the search; see Run()
   }
@@ -100,36 +100,6 @@ Status Search::CheckBudget() {
   }
   if ((steps_ & 255) == 0) return CheckInterrupted(options_, node_.name);
   return OkStatus();
-}
-
-bool Search::ProvablyInfeasible() {
-  const uint32_t n = static_cast<uint32_t>(pools_->candidates.size());
-  std::vector<char> usable_by_any(n, 0);
-  std::vector<char> usable_by_slot(n, 0);
-  int64_t required = 0;
-  for (ClaimData& cd : claim_data_) {
-    for (RequestSlot& slot : cd.requests) {
-      int64_t need = std::numeric_limits<int64_t>::max();
-      std::fill(usable_by_slot.begin(), usable_by_slot.end(), 0);
-      for (RequestData& rd : slot.data) {
-        if (rd.admin_access || rd.all_mode || !rd.capacity_requests.empty()) return false;
-        need = std::min(need, rd.num_devices);
-        for (uint32_t i = 0; i < n; ++i) {
-          const index::Candidate& c = pools_->candidates[i];
-          if (allocated_.IsAllocated(c.uid)) continue;
-          StatusOr<bool> selectable = IsSelectable(cd, rd, i);
-          if (!selectable.ok()) return false;
-          if (!*selectable) continue;
-          if (c.device->allow_multiple_allocations) return false;
-          usable_by_slot[i] = 1;
-          usable_by_any[i] = 1;
-        }
-      }
-      if (std::count(usable_by_slot.begin(), usable_by_slot.end(), 1) < need) return true;
-      required += need;
-    }
-  }
-  return std::count(usable_by_any.begin(), usable_by_any.end(), 1) < required;
 }
 
 bool Search::AllocatingForClaim(uint32_t candidate, uint32_t claim) const {

@@ -138,11 +138,16 @@ class Search {
   bool AllocatingAny(uint32_t candidate) const { return !allocating_[candidate].empty(); }
   bool Tolerated(const RequestData& rd, const model::Device& device) const;
   Status CheckBudget();
-  // Pigeonhole bound, run once when a search gets long (kInfeasibilityCheckAfterSteps): true when the free
-  // devices that some request could use are fewer than the requests need, in total or for one request. Sound
-  // only for exclusive, ExactCount, non-admin requests on devices that cannot be shared; anything else, or
-  // any selector error, answers false (the search goes on and reports what the reference would).
+  // infeasibility.cc. Run once when a search gets long (kInfeasibilityCheckAfterSteps): true when the free
+  // devices that some request could use cannot cover what the requests need, in total or for one request.
+  // "Cover" is bounded by a count (pigeonhole) and by the shared counters the devices consume (at most as
+  // many devices of one counter set as its least-consumed-first prefix that fits each counter). Sound only
+  // for exclusive, ExactCount, non-admin requests on devices that cannot be shared; anything else, or any
+  // selector error, answers false (the search goes on and reports what the reference would).
   bool ProvablyInfeasible();
+  // Upper bound on how many of the candidates marked in `usable` can be allocated together, counters
+  // included (never below the truth; at most the number marked).
+  int64_t AllocatableBound(const std::vector<char>& usable);
 
   // results.cc
   StatusOr<AllocationResults> BuildResults();
