@@ -1,5 +1,8 @@
 #include "core/model/convert.h"
 
+#include <string_view>
+#include <type_traits>
+#include <unordered_map>
 #include <utility>
 
 #include "core/common/status_macros.h"
@@ -46,11 +49,59 @@ StatusOr<std::vector<Counter>> ToCounters(const std::map<std::string, api::Count
   return out;
 }
 
-StatusOr<Device> DeviceToModel(const api::Device& d, const std::string& driver) {
+// Appends `s` length-prefixed, so that concatenated fields cannot run into each other.
+void AppendKeyField(std::string* key, std::string_view s) {
+  key->append(std::to_string(s.size()));
+  key->push_back(':');
+  key->append(s);
+}
+
+void AppendAttributeValue(std::string* key, const cel::AttributeValue& v) {
+  key->push_back(static_cast<char>('0' + v.index()));
+  std::visit(
+      [key](const auto& x) {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, int64_t> || std::is_same_v<T, bool>) {
+          AppendKeyField(key, std::to_string(x));
+        } else if constexpr (std::is_same_v<T, std::string>) {
+          AppendKeyField(key, x);
+        } else if constexpr (std::is_same_v<T, cel::Version>) {
+          AppendKeyField(key, x.text);
+        } else {
+          key->append(std::to_string(x.size()));
+          key->push_back('[');
+          for (const auto& e : x) {
+            using E = std::decay_t<decltype(e)>;
+            if constexpr (std::is_same_v<E, std::string>) {
+              AppendKeyField(key, e);
+            } else if constexpr (std::is_same_v<E, cel::Version>) {
+              AppendKeyField(key, e.text);
+            } else {
+              AppendKeyField(key, std::to_string(static_cast<int64_t>(e)));
+            }
+          }
+        }
+      },
+      v);
+}
+
+// Prepared CEL views of the devices of one slice, by the identity of their input (CelKey). Devices of a
+// partitionable GPU repeat the same attributes and capacities for every placement of a profile (an 8×H100
+// DynamicMIG slice has 26 devices and a handful of distinct views), and a view is about 5 KB, so equal views
+// are prepared once and shared. A cel::Device is immutable and carries no device name, so sharing it cannot
+// change an evaluation.
+using CelDeviceCache = std::unordered_map<std::string, std::shared_ptr<const cel::Device>>;
+
+StatusOr<Device> DeviceToModel(const api::Device& d, const std::string& driver, CelDeviceCache* cel_cache) {
   Device out;
   out.name = d.name;
   cel::DeviceInput input;
   input.driver = driver;
+  // Every field of `input`, values as written (a quantity's text determines the parsed Quantity, its
+  // representation included, so equal keys mean equal inputs).
+  std::string cel_key;
+  AppendKeyField(&cel_key, driver);
+  out.attributes.reserve(d.attributes.size());
   for (const auto& [key, attr] : d.attributes) {
     Attribute a{key, ToAttributeValue(attr)};
     if (!a.value) {
@@ -58,9 +109,13 @@ StatusOr<Device> DeviceToModel(const api::Device& d, const std::string& driver) 
     } else {
       if (a.value->index() >= 4) out.has_list_attribute = true;
       input.attributes.emplace_back(key, *a.value);
+      cel_key.push_back('a');
+      AppendKeyField(&cel_key, key);
+      AppendAttributeValue(&cel_key, *a.value);
     }
     out.attributes.push_back(std::move(a));
   }
+  out.capacity.reserve(d.capacity.size());
   for (const auto& [name, cap] : d.capacity) {
     Capacity c;
     c.name = name;
@@ -86,11 +141,15 @@ StatusOr<Device> DeviceToModel(const api::Device& d, const std::string& driver) 
         }
         p.valid_range = std::move(range);
       }
-      c.request_policy = std::move(p);
+      c.request_policy = std::make_shared<const CapacityRequestPolicy>(std::move(p));
     }
     input.capacity.emplace_back(name, c.value);
+    cel_key.push_back('c');
+    AppendKeyField(&cel_key, name);
+    AppendKeyField(&cel_key, cap.value.text);
     out.capacity.push_back(std::move(c));
   }
+  out.consumes_counters.reserve(d.consumes_counters.size());
   for (const auto& cc : d.consumes_counters) {
     CounterConsumption m;
     m.counter_set = cc.counter_set;
@@ -107,7 +166,10 @@ StatusOr<Device> DeviceToModel(const api::Device& d, const std::string& driver) 
   out.has_binding_conditions = !d.binding_conditions.empty();
   out.allow_multiple_allocations = d.allow_multiple_allocations.value_or(false);
   input.allow_multiple_allocations = d.allow_multiple_allocations;
-  out.cel = cel::Device::Prepare(std::move(input));
+  cel_key.push_back(d.allow_multiple_allocations ? (*d.allow_multiple_allocations ? 'T' : 'F') : '-');
+  std::shared_ptr<const cel::Device>& cel = (*cel_cache)[std::move(cel_key)];
+  if (cel == nullptr) cel = cel::Device::Prepare(std::move(input));
+  out.cel = cel;
   return out;
 }
 
@@ -160,13 +222,15 @@ StatusOr<std::shared_ptr<const Slice>> ToModel(const api::ResourceSlice& slice) 
   out->has_per_device_node_selection_field = spec.per_device_node_selection.has_value();
   out->per_device_node_selection = spec.per_device_node_selection.value_or(false);
   out->devices.reserve(spec.devices.size());
+  CelDeviceCache cel_cache;
   for (const auto& d : spec.devices) {
-    StatusOr<Device> dev = DeviceToModel(d, spec.driver);
+    StatusOr<Device> dev = DeviceToModel(d, spec.driver, &cel_cache);
     if (!dev.ok()) {
       return dev.status().WithPrefix("resourceslice " + slice.metadata.name + ", device " + d.name);
     }
     out->devices.push_back(std::move(dev).value());
   }
+  out->shared_counters.reserve(spec.shared_counters.size());
   for (const auto& cs : spec.shared_counters) {
     CounterSet set;
     set.name = cs.name;

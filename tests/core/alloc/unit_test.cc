@@ -38,7 +38,8 @@ StatusOr<std::optional<AllocationResults>> RunAlloc(const std::vector<api::Resou
 }
 
 TEST(CapacityTest, RangeWithStepRoundsUp) {
-  model::Capacity cap{"memory", Q("4"), model::CapacityRequestPolicy{Q("2"), {}, model::CapacityRange{Q("2"), Q("4"), Q("2")}}};
+  model::Capacity cap{"memory", Q("4"), std::make_shared<const model::CapacityRequestPolicy>(model::CapacityRequestPolicy{
+      Q("2"), {}, model::CapacityRange{Q("2"), Q("4"), Q("2")}})};
   Quantity three = Q("3");
   EXPECT_EQ(ConsumedFor(cap, &three).Compare(Q("4")), 0);
   Quantity one = Q("1");
@@ -47,7 +48,8 @@ TEST(CapacityTest, RangeWithStepRoundsUp) {
 }
 
 TEST(CapacityTest, ValidValuesPickFirstNotSmaller) {
-  model::Capacity cap{"x", Q("3"), model::CapacityRequestPolicy{Q("1"), {Q("1"), Q("3")}, std::nullopt}};
+  model::Capacity cap{"x", Q("3"), std::make_shared<const model::CapacityRequestPolicy>(
+                                          model::CapacityRequestPolicy{Q("1"), {Q("1"), Q("3")}, std::nullopt})};
   Quantity two = Q("2");
   EXPECT_EQ(ConsumedFor(cap, &two).Compare(Q("3")), 0);
 }
@@ -55,7 +57,7 @@ TEST(CapacityTest, ValidValuesPickFirstNotSmaller) {
 TEST(CapacityTest, SumOfSharesMayNotExceedValue) {
   model::Device d;
   d.name = "d";
-  d.capacity.push_back(model::Capacity{"bw", Q("10Gi"), std::nullopt});
+  d.capacity.push_back(model::Capacity{"bw", Q("10Gi"), nullptr});
   CapacityMap req{{"bw", Q("6Gi")}};
   ASSERT_TRUE(ComputeConsumption(d, req, nullptr, nullptr).has_value());
   CapacityMap agg{{"bw", Q("5Gi")}};
