@@ -158,10 +158,9 @@ void Service::RegisterRoutes() {
       Json out = Json::array();
       for (const auto& [name, node] : snapshot->of(ObjectKind::kNode)) {
         size_t devices = 0;
-        for (const auto& [key, slice] : snapshot->of(ObjectKind::kResourceSlice)) {
-          const Json& spec = (*slice)["spec"];
-          if (spec.is_object() && spec.value("nodeName", "") == name && spec.contains("devices")) {
-            devices += spec["devices"].size();
+        for (const auto& [key, stored] : *snapshot->slices) {
+          if (stored->slice != nullptr && stored->slice->node_selection.node_name.value_or("") == name) {
+            devices += stored->slice->devices.size();
           }
         }
         out.push_back({{"name", name}, {"devices", devices}});

@@ -72,12 +72,13 @@ Json MemoryKubeClient::Store(const ResourceType& type, Json object, WatchEventTy
   if (!object.contains("kind")) object["kind"] = type.kind;
   if (!object.contains("apiVersion")) object["apiVersion"] = type.ApiVersion();
   std::string key = ObjectKey(object);
+  Text text = std::make_shared<const std::string>(object.dump());
   if (event_type == WatchEventType::kDeleted) {
     Bucket(type).erase(key);
   } else {
-    Bucket(type)[key] = object;
+    Bucket(type)[key] = text;
   }
-  history_.push_back(Event{resource_version_, type.resource, event_type, object});
+  history_.push_back(Event{resource_version_, type.resource, event_type, std::move(text)});
   // Bound the history like etcd compaction does; old resume points then get 410.
   while (history_.size() > 10000) {
     compacted_before_ = history_.front().rv + 1;
@@ -87,14 +88,14 @@ Json MemoryKubeClient::Store(const ResourceType& type, Json object, WatchEventTy
   return object;
 }
 
-StatusOr<Json*> MemoryKubeClient::Find(const ResourceType& type, std::string_view ns, std::string_view name) {
+StatusOr<Json> MemoryKubeClient::Find(const ResourceType& type, std::string_view ns, std::string_view name) {
   Objects& bucket = Bucket(type);
   auto it = bucket.find(Key(type.namespaced ? ns : "", name));
   if (it == bucket.end()) {
     return HttpError(404, "NotFound", type.resource + " \"" + std::string(name) + "\" not found",
                      "GET " + type.ObjectPath(ns, name));
   }
-  return &it->second;
+  return Json::parse(*it->second);
 }
 
 StatusOr<Json> MemoryKubeClient::Apply(const Json& object) {
@@ -116,16 +117,13 @@ Status MemoryKubeClient::Delete(const ResourceType& type, std::string_view ns, s
   std::lock_guard<std::mutex> lock(mu_);
   auto found = Find(type, ns, name);
   if (!found.ok()) return found.status();
-  Json object = **found;
-  Store(type, std::move(object), WatchEventType::kDeleted);
+  Store(type, std::move(found).value(), WatchEventType::kDeleted);
   return OkStatus();
 }
 
 StatusOr<Json> MemoryKubeClient::Get(const ResourceType& type, std::string_view ns, std::string_view name) {
   std::lock_guard<std::mutex> lock(mu_);
-  auto found = Find(type, ns, name);
-  if (!found.ok()) return found.status();
-  return **found;
+  return Find(type, ns, name);
 }
 
 StatusOr<ListPage> MemoryKubeClient::List(const ResourceType& type, const ListOptions& options) {
@@ -139,7 +137,7 @@ StatusOr<ListPage> MemoryKubeClient::List(const ResourceType& type, const ListOp
       page.continue_token = std::prev(it)->first;
       break;
     }
-    page.items.push_back(it->second);
+    page.items.push_back(Json::parse(*it->second));
   }
   return page;
 }
@@ -175,6 +173,7 @@ Status MemoryKubeClient::Watch(const ResourceType& type, const WatchOptions& opt
   Status result;
   while (true) {
     std::vector<WatchEvent> batch;
+    std::vector<std::pair<WatchEventType, Text>> texts;  // parsed after the lock is released
     {
       std::unique_lock<std::mutex> lock(mu_);
       cv_.wait_until(lock, deadline, [&] {
@@ -188,16 +187,18 @@ Status MemoryKubeClient::Watch(const ResourceType& type, const WatchOptions& opt
       if (shutdown_) break;
       for (const Event& e : history_) {
         if (e.rv <= cursor || e.resource != type.resource) continue;
-        batch.push_back(WatchEvent{e.type, e.object});
+        texts.emplace_back(e.type, e.object);
       }
       if (!history_.empty()) cursor = std::max(cursor, history_.back().rv);
-      if (batch.empty() && std::chrono::steady_clock::now() >= deadline) {
+      if (texts.empty() && std::chrono::steady_clock::now() >= deadline) {
         // Server-side timeout: a bookmark with the current version, then the stream ends.
         Json bookmark = {{"kind", type.kind}, {"apiVersion", type.ApiVersion()},
                          {"metadata", {{"resourceVersion", std::to_string(resource_version_)}}}};
         batch.push_back(WatchEvent{WatchEventType::kBookmark, bookmark});
       }
     }
+    // A bookmark is only added when there are no events, so appending keeps the order.
+    for (const auto& [event_type, text] : texts) batch.push_back(WatchEvent{event_type, Json::parse(*text)});
     bool stop = false;
     for (auto& event : batch) {
       if (!handler(std::move(event))) {
@@ -218,7 +219,7 @@ StatusOr<Json> MemoryKubeClient::Put(const ResourceType& type, const Json& objec
   std::lock_guard<std::mutex> lock(mu_);
   auto found = Find(type, ns, name);
   if (!found.ok()) return found.status();
-  const Json& stored = **found;
+  const Json& stored = *found;
   std::string want_rv = Meta(object, "resourceVersion");
   if (!want_rv.empty() && want_rv != Meta(stored, "resourceVersion")) {
     return HttpError(409, "Conflict",
@@ -267,7 +268,8 @@ StatusOr<Json> MemoryKubeClient::Patch(const ResourceType& type, std::string_vie
   std::lock_guard<std::mutex> lock(mu_);
   auto found = Find(type, ns, name);
   if (!found.ok()) return found.status();
-  Json next = **found;
+  const std::string stored_rv = Meta(*found, "resourceVersion");
+  Json next = std::move(found).value();
   std::string want_rv;
   if (json_patch) {
     // RFC 6902; as the API server does, a resourceVersion in the patched object is a precondition.
@@ -282,7 +284,7 @@ StatusOr<Json> MemoryKubeClient::Patch(const ResourceType& type, std::string_vie
     want_rv = Meta(patch, "resourceVersion");
     next.merge_patch(patch);
   }
-  if (!want_rv.empty() && want_rv != Meta(**found, "resourceVersion")) {
+  if (!want_rv.empty() && want_rv != stored_rv) {
     return HttpError(409, "Conflict", "the object has been modified", what);
   }
   return Store(type, std::move(next), WatchEventType::kModified);
@@ -322,7 +324,7 @@ StatusOr<Json> MemoryKubeClient::CreateSubresource(const ResourceType& type, std
   std::lock_guard<std::mutex> lock(mu_);
   auto found = Find(type, ns, name);
   if (!found.ok()) return found.status();
-  Json pod = **found;
+  Json pod = std::move(found).value();
   std::string want_uid = Meta(body, "uid");
   if (!want_uid.empty() && want_uid != Meta(pod, "uid")) {
     return HttpError(409, "Conflict", "Precondition failed: UID in precondition: " + want_uid, what);

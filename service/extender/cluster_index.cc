@@ -10,7 +10,7 @@ namespace allot::svc {
 std::shared_ptr<const ClusterIndex> IndexCache::Get(const std::shared_ptr<const ClusterSnapshot>& cluster) {
   std::lock_guard<std::mutex> lock(mu_);
   if (last_ != nullptr && last_->cluster == cluster) return last_;
-  const auto& slices = cluster->objects[static_cast<size_t>(ObjectKind::kResourceSlice)];
+  const auto& slices = cluster->slices;
   const auto& classes = cluster->objects[static_cast<size_t>(ObjectKind::kDeviceClass)];
   const auto& nodes = cluster->objects[static_cast<size_t>(ObjectKind::kNode)];
   auto next = std::make_shared<ClusterIndex>();
@@ -21,29 +21,14 @@ std::shared_ptr<const ClusterIndex> IndexCache::Get(const std::shared_ptr<const 
   } else {
     auto problems = std::make_shared<std::vector<std::string>>();
     std::vector<std::shared_ptr<const model::Slice>> model_slices;
-    std::unordered_map<std::string, std::pair<std::string, std::shared_ptr<const model::Slice>>> next_cache;
-    for (const auto& [key, object] : *slices) {
-      std::string rv = ResourceVersionOf(*object);
-      auto cached = slice_cache_.find(key);
-      if (cached != slice_cache_.end() && cached->second.first == rv && !rv.empty()) {
-        model_slices.push_back(cached->second.second);
-        next_cache.emplace(key, cached->second);
+    model_slices.reserve(slices->size());
+    for (const auto& [key, stored] : *slices) {
+      if (stored->slice == nullptr) {
+        problems->push_back(stored->problem);
         continue;
       }
-      auto decoded = api::Decode<api::ResourceSlice>(*object);
-      if (!decoded.ok()) {
-        problems->push_back("ResourceSlice " + key + ": " + std::string(decoded.status().message()));
-        continue;
-      }
-      auto converted = model::ToModel(*decoded);
-      if (!converted.ok()) {
-        problems->push_back("ResourceSlice " + key + ": " + std::string(converted.status().message()));
-        continue;
-      }
-      model_slices.push_back(*converted);
-      next_cache.emplace(key, std::make_pair(rv, *converted));
+      model_slices.push_back(stored->slice);
     }
-    slice_cache_ = std::move(next_cache);
     std::vector<std::shared_ptr<const model::DeviceClass>> model_classes;
     for (const auto& [key, object] : *classes) {
       auto decoded = api::Decode<api::DeviceClass>(*object);

@@ -2,8 +2,8 @@
 // one ClusterSnapshot, plus the cache that builds it.
 //
 // IndexCache::Get converts only what changed: the device snapshot is rebuilt only when the slices or
-// classes map of the ClusterSnapshot changed (claims change on every bind and do not force a rebuild),
-// and each slice is converted once per resourceVersion. Objects that fail to decode or convert are
+// classes map of the ClusterSnapshot changed (claims change on every bind and do not force a rebuild);
+// slices come converted from the store (ClusterSnapshot::slices, once per resourceVersion). Objects that fail to decode or convert are
 // skipped and listed in `problems` (logged once), so one bad slice cannot take the extender down.
 //
 // Thread safety: ClusterIndex is immutable. IndexCache is thread-safe (a mutex around the cache; the
@@ -39,9 +39,8 @@ class IndexCache {
  private:
   std::mutex mu_;
   std::shared_ptr<const ClusterIndex> last_;              // guarded by mu_
-  std::shared_ptr<const ObjectMap> last_slices_, last_classes_, last_nodes_;  // guarded by mu_
-  // slice key -> (resourceVersion, converted slice); guarded by mu_
-  std::unordered_map<std::string, std::pair<std::string, std::shared_ptr<const model::Slice>>> slice_cache_;
+  std::shared_ptr<const SliceMap> last_slices_;                 // guarded by mu_
+  std::shared_ptr<const ObjectMap> last_classes_, last_nodes_;  // guarded by mu_
 };
 
 }  // namespace allot::svc

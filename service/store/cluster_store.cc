@@ -2,6 +2,9 @@
 
 #include <utility>
 
+#include "api/codec.h"
+#include "core/model/convert.h"
+
 namespace allot::svc {
 
 bool ObjectKindOf(const ResourceType& type, ObjectKind* kind) {
@@ -45,6 +48,7 @@ bool ClusterSnapshot::synced() const {
 ClusterStore::ClusterStore(ServiceMetrics* metrics) : metrics_(metrics) {
   auto initial = std::make_shared<ClusterSnapshot>();
   for (auto& map : initial->objects) map = std::make_shared<const ObjectMap>();
+  initial->slices = std::make_shared<const SliceMap>();
   current_ = std::move(initial);
 }
 
@@ -87,19 +91,63 @@ std::shared_ptr<ClusterSnapshot> NextSnapshot(const ClusterSnapshot& base) {
   return next;
 }
 
+// Converts a ResourceSlice (reusing `previous` when it has the same resourceVersion) and strips its devices and
+// counters from `object`, which the store then keeps as the slice's JSON.
+std::shared_ptr<const StoredSlice> ConvertSlice(const std::string& key, Json& object,
+                                                const std::shared_ptr<const StoredSlice>& previous) {
+  std::string rv = ResourceVersionOf(object);
+  std::shared_ptr<const StoredSlice> out;
+  if (previous != nullptr && !rv.empty() && previous->resource_version == rv) {
+    out = previous;
+  } else {
+    auto stored = std::make_shared<StoredSlice>();
+    stored->resource_version = rv;
+    auto decoded = api::Decode<api::ResourceSlice>(object);
+    if (!decoded.ok()) {
+      stored->problem = "ResourceSlice " + key + ": " + std::string(decoded.status().message());
+    } else {
+      auto converted = model::ToModel(*decoded);
+      if (converted.ok()) {
+        stored->slice = std::move(converted).value();
+      } else {
+        stored->problem = "ResourceSlice " + key + ": " + std::string(converted.status().message());
+      }
+    }
+    out = std::move(stored);
+  }
+  if (object.is_object() && object.contains("spec") && object["spec"].is_object()) {
+    object["spec"].erase("devices");
+    object["spec"].erase("sharedCounters");
+  }
+  return out;
+}
+
+std::shared_ptr<const StoredSlice> FindSlice(const SliceMap& slices, const std::string& key) {
+  auto it = slices.find(key);
+  return it == slices.end() ? nullptr : it->second;
+}
+
 }  // namespace
 
 void ClusterStore::Replace(const ResourceType& type, std::vector<Json> items) {
   ObjectKind kind;
   if (!ObjectKindOf(type, &kind)) return;
   auto map = std::make_shared<ObjectMap>();
+  std::shared_ptr<SliceMap> slices;
+  // Slices are converted outside write_mu_ (the slow part); `previous` only lets an unchanged slice keep its
+  // conversion, so a concurrent writer cannot make the result wrong.
+  std::shared_ptr<const SliceMap> previous = kind == ObjectKind::kResourceSlice ? Load()->slices : nullptr;
+  if (previous != nullptr) slices = std::make_shared<SliceMap>();
   for (auto& item : items) {
     std::string key = ObjectKey(item);
+    if (slices != nullptr) (*slices)[key] = ConvertSlice(key, item, FindSlice(*previous, key));
     (*map)[key] = std::make_shared<const Json>(std::move(item));
+    item = Json();  // frees the rest of the JSON now (a relist of a large cluster is many GB as JSON)
   }
   std::lock_guard<std::mutex> lock(write_mu_);
   auto next = NextSnapshot(*Load());
   next->objects[static_cast<size_t>(kind)] = std::move(map);
+  if (slices != nullptr) next->slices = std::move(slices);
   Publish(std::move(next), kind);
 }
 
@@ -107,12 +155,19 @@ void ClusterStore::Upsert(const ResourceType& type, Json object) {
   ObjectKind kind;
   if (!ObjectKindOf(type, &kind)) return;
   std::string key = ObjectKey(object);
+  std::shared_ptr<const StoredSlice> slice;
+  if (kind == ObjectKind::kResourceSlice) slice = ConvertSlice(key, object, FindSlice(*Load()->slices, key));
   std::lock_guard<std::mutex> lock(write_mu_);
   auto base = Load();
   auto map = std::make_shared<ObjectMap>(base->of(kind));
   (*map)[key] = std::make_shared<const Json>(std::move(object));
   auto next = NextSnapshot(*base);
   next->objects[static_cast<size_t>(kind)] = std::move(map);
+  if (slice != nullptr) {
+    auto slices = std::make_shared<SliceMap>(*base->slices);
+    (*slices)[key] = std::move(slice);
+    next->slices = std::move(slices);
+  }
   Publish(std::move(next), kind);
 }
 
@@ -127,6 +182,11 @@ void ClusterStore::Remove(const ResourceType& type, const Json& object) {
   map->erase(key);
   auto next = NextSnapshot(*base);
   next->objects[static_cast<size_t>(kind)] = std::move(map);
+  if (kind == ObjectKind::kResourceSlice) {
+    auto slices = std::make_shared<SliceMap>(*base->slices);
+    slices->erase(key);
+    next->slices = std::move(slices);
+  }
   Publish(std::move(next), kind);
 }
 

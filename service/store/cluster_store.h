@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "core/model/slice.h"
 #include "service/metrics/service_metrics.h"
 #include "service/watch/reflector.h"
 
@@ -36,9 +37,24 @@ const ResourceType& ResourceTypeOf(ObjectKind kind);
 
 using ObjectMap = std::map<std::string, std::shared_ptr<const Json>>;  // ObjectKey -> object
 
+// A ResourceSlice converted to the allocator's model when it arrives (core/model/convert.h), once per
+// resourceVersion. The store keeps this instead of the slice's devices as JSON: a JSON tree costs about
+// 8 KB per partitionable device, several times the model.
+struct StoredSlice {
+  std::string resource_version;
+  std::shared_ptr<const model::Slice> slice;  // nullptr when the object could not be decoded or converted
+  std::string problem;                         // why `slice` is nullptr ("ResourceSlice KEY: message")
+};
+using SliceMap = std::map<std::string, std::shared_ptr<const StoredSlice>>;  // ObjectKey -> slice
+
 // Immutable view of the cluster at one revision.
+//
+// ResourceSlices are in both `objects` and `slices`, under the same keys: objects[kResourceSlice] holds each
+// slice's JSON *without* spec.devices and spec.sharedCounters (metadata, driver, pool, node selection), and
+// `slices` holds the converted slice with its devices and counters.
 struct ClusterSnapshot {
   std::array<std::shared_ptr<const ObjectMap>, kObjectKindCount> objects;
+  std::shared_ptr<const SliceMap> slices;
   std::array<bool, kObjectKindCount> kind_synced{};
   uint64_t revision = 0;
 
