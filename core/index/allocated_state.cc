@@ -11,6 +11,9 @@ AllocatedStateBuilder::AllocatedStateBuilder(const Snapshot& snapshot) : snapsho
   state_.shared_.assign(snapshot.device_uid_count(), false);
 }
 
+AllocatedStateBuilder::AllocatedStateBuilder(const Snapshot& snapshot, AllocatedState base)
+    : snapshot_(snapshot), state_(std::move(base)) {}
+
 void AllocatedStateBuilder::AddExclusive(std::string_view driver, std::string_view pool, std::string_view device) {
   std::optional<DeviceUid> uid = snapshot_.FindDevice(driver, pool, device);
   if (!uid) return;

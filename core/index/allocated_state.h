@@ -65,6 +65,8 @@ class AllocatedState {
 class AllocatedStateBuilder {
  public:
   explicit AllocatedStateBuilder(const Snapshot& snapshot);
+  // Starts from `base`, which must have been built against the same snapshot.
+  AllocatedStateBuilder(const Snapshot& snapshot, AllocatedState base);
 
   void AddExclusive(std::string_view driver, std::string_view pool, std::string_view device);
   void AddShared(std::string_view driver, std::string_view pool, std::string_view device, std::string_view share_id,

@@ -219,7 +219,7 @@ Extender::Reply Extender::Bind(std::string_view body) {
       options.cel_cache = cel_cache_.get();
       options.deadline = start + options_.filter_timeout;
       options.max_steps = options_.max_search_steps;
-      auto result = alloc::Allocate(*index->devices, *allocated, node, pending, options_.features, options);
+      auto result = alloc::Allocate(*index->devices, **allocated, node, pending, options_.features, options);
       metrics_.allocation_duration->Add({{"phase", "bind"}}, ServiceMetrics::LatencyBuckets())
           .Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
       if (!result.ok()) return reply(std::string(result.status().message()), "error");

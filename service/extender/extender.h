@@ -24,6 +24,7 @@
 #include <string_view>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "api/k8s/core_v1.h"
@@ -102,8 +103,19 @@ class Extender {
   // The allocated claims of `snapshot`, decoded (cached per claim map; claims decoded again only when their
   // resourceVersion changed). Hold the returned pointer while using the list.
   std::shared_ptr<const ClaimList> AllocatedClaims(const ClusterSnapshot& snapshot);
-  StatusOr<index::AllocatedState> BuildAllocated(const ClusterIndex& index, const ClusterSnapshot& snapshot,
-                                                 const std::vector<Reservation>& reservations);
+  // The allocated state of `snapshot`'s allocated claims plus the in-flight `reservations`. The part of the
+  // claims alone is cached per (allocated claim list, device index) and shared: most requests see the same
+  // claims as the one before, and rebuilding it was a per-request O(allocated claims) cost on every verb.
+  StatusOr<std::shared_ptr<const index::AllocatedState>> BuildAllocated(const ClusterIndex& index,
+                                                                       const ClusterSnapshot& snapshot,
+                                                                       const std::vector<Reservation>& reservations);
+  struct AllocatedBase {
+    std::shared_ptr<const ClaimList> claims;     // the list it was built from (held: its address is the key)
+    std::shared_ptr<const index::Snapshot> devices;  // the device index it was built against (held, likewise)
+    std::shared_ptr<const index::AllocatedState> state;
+    std::unordered_set<std::string> claim_keys;  // "namespace/name" of every claim in `claims`
+  };
+  std::shared_ptr<const AllocatedBase> AllocatedClaimsState(const ClusterIndex& index, const ClusterSnapshot& snapshot);
   // Bind helpers (binder.cc).
   StatusOr<api::Pod> LookupPod(const std::string& ns, const std::string& name, const std::string& uid);
   Status WriteClaim(const api::Pod& pod, ClaimWrite& write);
@@ -126,8 +138,16 @@ class Extender {
   std::mutex claims_mu_;
   std::shared_ptr<const ObjectMap> claims_map_;                            // guarded by claims_mu_
   std::shared_ptr<const ClaimList> allocated_claims_;  // guarded by claims_mu_
-  // claim key -> (resourceVersion, decoded claim); guarded by claims_mu_
-  std::unordered_map<std::string, std::pair<std::string, std::shared_ptr<const api::ResourceClaim>>> decoded_claims_;
+  // Every object of the last claim map, by address, with its decoding (nullptr: not allocated or undecodable).
+  // The entry holds the object, so the address cannot be reused while it is a key. Guarded by claims_mu_.
+  struct DecodedClaim {
+    std::shared_ptr<const Json> object;
+    std::shared_ptr<const api::ResourceClaim> claim;
+  };
+  std::unordered_map<const Json*, DecodedClaim> decoded_claims_;
+
+  std::mutex base_mu_;  // held while a new base is built, so that concurrent requests build it once
+  std::shared_ptr<const AllocatedBase> allocated_base_;  // guarded by base_mu_
 
   std::mutex pods_mu_;
   std::unordered_map<std::string, api::Pod> pods_by_uid_;  // pods seen by filter; guarded by pods_mu_
