@@ -16,7 +16,7 @@ constexpr int64_t kMaxResults = 32;
 // The reference checks the claim limit per request, before adding, so huge counts cannot overflow.
 Status AddToClaimLimit(const ClaimData& cd, const std::string& request, int64_t devices, int64_t* total) {
   if (devices > kMaxResults - *total) {
-    return InvalidArgumentError("claim " + cd.display + ", request " + request + ": adding " + std::to_string(devices) +
+    return InvalidArgumentError("claim " + cd.display() + ", request " + request + ": adding " + std::to_string(devices) +
                                 " devices exceeds the claim limit of " + std::to_string(kMaxResults) + ", with " +
                                 std::to_string(*total) + " already accounted for");
   }
@@ -31,14 +31,11 @@ std::string ClaimDisplayName(const api::ResourceClaim& claim) {
   return claim.metadata.namespace_ + "/" + claim.metadata.name;
 }
 
-StatusOr<RequestData> Search::PrepareRequest(const ClaimData& cd, const std::string& base, const std::string& sub,
-                                             const std::string& class_name,
-                                             const std::vector<api::DeviceSelector>& selectors,
-                                             const std::string& mode, int64_t count,
-                                             std::optional<bool> admin_access,
-                                             const std::vector<api::DeviceToleration>& tolerations,
-                                             const std::optional<api::CapacityRequirements>& capacity) {
-  RequestData rd;
+Status Search::PrepareRequest(const ClaimData& cd, RequestData& rd, const std::string& base, const std::string& sub,
+                              const std::string& class_name, const std::vector<api::DeviceSelector>& selectors,
+                              const std::string& mode, int64_t count, std::optional<bool> admin_access,
+                              const std::vector<api::DeviceToleration>& tolerations,
+                              const std::optional<api::CapacityRequirements>& capacity) {
   rd.base_name = base;
   rd.sub_name = sub;
   rd.name = sub.empty() ? base : base + "/" + sub;
@@ -47,51 +44,52 @@ StatusOr<RequestData> Search::PrepareRequest(const ClaimData& cd, const std::str
   rd.tolerations = &tolerations;
   for (size_t i = 0; i < selectors.size(); ++i) {
     if (!selectors[i].cel) {
-      return InvalidArgumentError("claim " + cd.display + ", request " + shown + ", selector #" + std::to_string(i) +
+      return InvalidArgumentError("claim " + cd.display() + ", request " + shown + ", selector #" + std::to_string(i) +
                                   ": CEL expression empty (unsupported selector type?)");
     }
   }
   if (admin_access.has_value() && !features_.admin_access) {
-    return InvalidArgumentError("claim " + cd.display + ", request " + shown +
+    return InvalidArgumentError("claim " + cd.display() + ", request " + shown +
                                 ": admin access is requested, but the feature is disabled");
   }
   rd.admin_access = admin_access.value_or(false);
   if (class_name.empty()) {
-    return InvalidArgumentError("claim " + cd.display + ", request " + shown +
+    return InvalidArgumentError("claim " + cd.display() + ", request " + shown +
                                 ": missing device class name (unsupported request type?)");
   }
   rd.device_class = snapshot_.FindClass(class_name);
   if (rd.device_class == nullptr) {
-    return NotFoundError("claim " + cd.display + ", request " + shown + ": could not retrieve device class " +
+    return NotFoundError("claim " + cd.display() + ", request " + shown + ": could not retrieve device class " +
                          class_name + ": deviceclass.resource.k8s.io \"" + class_name + "\" not found");
   }
   if (capacity) {
     for (const auto& [name, q] : capacity->requests) {
       StatusOr<quantity::Quantity> parsed = quantity::Quantity::Parse(q.text);
       if (!parsed.ok()) {
-        return InvalidArgumentError("claim " + cd.display + ", request " + shown + ": capacity request " + name +
+        return InvalidArgumentError("claim " + cd.display() + ", request " + shown + ": capacity request " + name +
                                     ": " + std::string(parsed.status().message()));
       }
       rd.capacity_requests.emplace_back(name, std::move(parsed).value());
     }
   }
-  rd.selectable.assign(pools_->candidates.size(), -1);
+  rd.selectable = static_cast<uint32_t>(selectable_.size());
+  selectable_.resize(selectable_.size() + pools_->candidates.size(), -1);
   if (mode.empty() || mode == "ExactCount") {
     rd.num_devices = count == 0 ? 1 : count;  // API defaulting: count 1
-    return rd;
+    return OkStatus();
   }
   if (mode != "All") {
-    return InvalidArgumentError("claim " + cd.display + ", request " + shown + ": unsupported count mode " + mode);
+    return InvalidArgumentError("claim " + cd.display() + ", request " + shown + ": unsupported count mode " + mode);
   }
   rd.all_mode = true;
   for (const index::Pool& pool : pools_->pools) {
     if (pool.incomplete) {
-      return InvalidArgumentError("claim " + cd.display + ", request " + shown +
+      return InvalidArgumentError("claim " + cd.display() + ", request " + shown +
                                   ": asks for all devices, but resource pool " + pool.id() +
                                   " is currently being updated");
     }
     if (pool.invalid) {
-      return InvalidArgumentError("claim " + cd.display + ", request " + shown +
+      return InvalidArgumentError("claim " + cd.display() + ", request " + shown +
                                   ": asks for all devices, but resource pool " + pool.id() + " is currently invalid");
     }
   }
@@ -102,7 +100,7 @@ StatusOr<RequestData> Search::PrepareRequest(const ClaimData& cd, const std::str
     rd.all_devices.push_back(i);
   }
   rd.num_devices = static_cast<int64_t>(rd.all_devices.size());
-  return rd;
+  return OkStatus();
 }
 
 Status Search::Prepare() {
@@ -111,47 +109,47 @@ Status Search::Prepare() {
     const api::ResourceClaim& claim = *claims_[ci];
     ClaimData& cd = claim_data_[ci];
     cd.claim = &claim;
-    cd.display = ClaimDisplayName(claim);
     int64_t min_total = 0;
+    cd.requests.reserve(claim.spec.devices.requests.size());
     for (const api::DeviceRequest& req : claim.spec.devices.requests) {
-      RequestSlot slot;
+      RequestSlot& slot = cd.requests.emplace_back();
       slot.name = req.name;
       slot.has_subrequests = !req.first_available.empty();
       if (slot.has_subrequests) {
         if (!features_.prioritized_list) {
-          return InvalidArgumentError("claim " + cd.display + ", request " + req.name +
+          return InvalidArgumentError("claim " + cd.display() + ", request " + req.name +
                                       ": has subrequests, but the DRAPrioritizedList feature is disabled");
         }
         for (const api::DeviceSubRequest& sub : req.first_available) {
           if (!features_.consumable_capacity && sub.capacity) {
-            return InvalidArgumentError("claim " + cd.display + ", subrequest " + sub.name +
+            return InvalidArgumentError("claim " + cd.display() + ", subrequest " + sub.name +
                                         ": has capacity requests, but the DRAConsumableCapacity feature is disabled");
           }
         }
         int64_t min_devices = std::numeric_limits<int64_t>::max();
+        slot.data.reserve(req.first_available.size());
         for (const api::DeviceSubRequest& sub : req.first_available) {
-          ALLOT_ASSIGN_OR_RETURN(RequestData rd,
-                                 PrepareRequest(cd, req.name, sub.name, sub.device_class_name, sub.selectors,
-                                                sub.allocation_mode, sub.count, std::nullopt, sub.tolerations,
-                                                sub.capacity));
+          RequestData& rd = slot.data.emplace_back();
+          ALLOT_RETURN_IF_ERROR(PrepareRequest(cd, rd, req.name, sub.name, sub.device_class_name, sub.selectors,
+                                               sub.allocation_mode, sub.count, std::nullopt, sub.tolerations,
+                                               sub.capacity));
           min_devices = std::min(min_devices, rd.num_devices);
-          slot.data.push_back(std::move(rd));
         }
         ALLOT_RETURN_IF_ERROR(AddToClaimLimit(cd, req.name, min_devices, &min_total));
       } else {
         static const api::ExactDeviceRequest kEmpty;
         const api::ExactDeviceRequest& ex = req.exactly ? *req.exactly : kEmpty;
         if (!features_.consumable_capacity && ex.capacity) {
-          return InvalidArgumentError("claim " + cd.display + ", request " + req.name +
+          return InvalidArgumentError("claim " + cd.display() + ", request " + req.name +
                                       ": has capacity requests, but the DRAConsumableCapacity feature is disabled");
         }
-        ALLOT_ASSIGN_OR_RETURN(RequestData rd,
-                               PrepareRequest(cd, req.name, "", ex.device_class_name, ex.selectors, ex.allocation_mode,
-                                              ex.count, ex.admin_access, ex.tolerations, ex.capacity));
+        static const std::string kNoSub;
+        RequestData& rd = slot.data.emplace_back();
+        ALLOT_RETURN_IF_ERROR(PrepareRequest(cd, rd, req.name, kNoSub, ex.device_class_name, ex.selectors,
+                                             ex.allocation_mode, ex.count, ex.admin_access, ex.tolerations,
+                                             ex.capacity));
         ALLOT_RETURN_IF_ERROR(AddToClaimLimit(cd, req.name, rd.num_devices, &min_total));
-        slot.data.push_back(std::move(rd));
       }
-      cd.requests.push_back(std::move(slot));
     }
     const auto& constraints = claim.spec.devices.constraints;
     for (size_t i = 0; i < constraints.size(); ++i) {
@@ -162,7 +160,7 @@ Status Search::Prepare() {
         cd.constraints.push_back(
             MakeDistinctAttribute(c.requests, *c.distinct_attribute, features_.list_type_attributes));
       } else {
-        return InvalidArgumentError("claim " + cd.display + ", constraint #" + std::to_string(i) +
+        return InvalidArgumentError("claim " + cd.display() + ", constraint #" + std::to_string(i) +
                                     ": empty constraint (unsupported constraint type?)");
       }
     }

@@ -20,7 +20,7 @@ bool Names(const std::vector<std::string>& refs, const RequestSlot& slot) {
   return false;
 }
 
-bool CoversAll(const std::vector<std::string>& refs, const std::vector<RequestSlot>& slots) {
+bool CoversAll(const std::vector<std::string>& refs, const SmallVector<RequestSlot, 2>& slots) {
   return std::all_of(slots.begin(), slots.end(), [&](const RequestSlot& s) { return Names(refs, s); });
 }
 
@@ -131,7 +131,7 @@ StatusOr<api::AllocationResult> Search::BuildClaimResult(uint32_t claim) {
     if (sel.node_selector) {
       const auto& terms = sel.node_selector->terms;
       if (terms.size() > 1) {
-        return InvalidArgumentError("claim " + cd.display + ": device " + c.slice->driver + "/" + c.slice->pool + "/" +
+        return InvalidArgumentError("claim " + cd.display() + ": device " + c.slice->driver + "/" + c.slice->pool + "/" +
                                     c.device->name + ": node selectors with more than one term are not supported");
       }
       if (terms.size() == 1) {

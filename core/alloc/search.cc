@@ -44,19 +44,15 @@ void DeviceTentative::Rollback() {
   search_ = nullptr;
   if (result_added) s.results_[claim].pop_back();
   if (capacity_added) {
-    CapacityMap& tally = s.in_flight_capacity_[candidate];
-    for (auto& [name, q] : tally) {
+    Search::InFlight& f = s.in_flight_[candidate];
+    for (auto& [name, q] : f.capacity) {
       for (const auto& [n, c] : consumed_) {
         if (n == name) q = q.Sub(c);
       }
     }
-    --s.in_flight_shares_[candidate];
+    --f.shares;
   }
-  if (marked) {
-    auto& v = s.allocating_[candidate];
-    auto it = std::find(v.begin(), v.end(), claim);
-    if (it != v.end()) v.erase(it);
-  }
+  if (marked) --s.in_use_[candidate];
   auto& constraints = s.claim_data_[claim].constraints;
   for (size_t i = constraints_added; i > 0; --i) {
     constraints[i - 1]->Remove(request->base_name, request->sub_name);
@@ -88,9 +84,14 @@ Search::Search(const index::Snapshot& snapshot, const index::AllocatedState& all
 // searches (nearly every feasible one) never pay for the check.
 constexpr uint64_t kInfeasibilityCheckAfterSteps = 1024;
 
+CounterLedger& Search::Ledger() {
+  if (!ledger_) ledger_.emplace(*pools_, allocated_);
+  return *ledger_;
+}
+
 Status Search::CheckBudget() {
   ++steps_;
-  if (steps_ == kInfeasibilityCheckAfterSteps && options_.infeasibility_check && ProvablyInfeasible()) {
+  if (steps_ == kInfeasibilityCheckAfterSteps && options_.infeasibility_check && (Ledger(), ProvablyInfeasible())) {
     proven_infeasible_ = true;
     return AbortedError("provably infeasible on node " + node_.name);  // unwinds the search; see Run()
   }
@@ -103,41 +104,71 @@ Status Search::CheckBudget() {
 }
 
 bool Search::AllocatingForClaim(uint32_t candidate, uint32_t claim) const {
-  const auto& v = allocating_[candidate];
-  return std::find(v.begin(), v.end(), claim) != v.end();
+  // Exclusive (non-multi) results are exactly the devices marked in in_use_ for this claim.
+  const auto& v = results_[claim];
+  return std::any_of(v.begin(), v.end(), [&](const Chosen& ch) { return ch.candidate == candidate && !ch.multi; });
+}
+
+StatusOr<const Search::ResolvedSelector*> Search::Resolve(const ClaimData& cd, const model::DeviceClass* klass,
+                                                          const std::vector<api::DeviceSelector>& selectors,
+                                                          size_t i) {
+  const api::DeviceSelector* key = &selectors[i];
+  for (const ResolvedSelector& rs : resolved_) {
+    if (rs.key == key) return &rs;
+  }
+  ResolvedSelector rs;
+  rs.key = key;
+  index::SelectorMemo* snapshot_memo = options_.cel_cache != nullptr ? snapshot_.selector_memo() : nullptr;
+  // A class selector lives as long as the snapshot, so its address identifies it in the snapshot's memo.
+  const uint32_t env_tag = (env_.stored_expressions ? 1u : 0u) | (env_.consumable_capacity ? 2u : 0u) |
+                           (env_.list_type_attributes ? 4u : 0u);
+  const index::SelectorMemo::Compiled* known =
+      snapshot_memo != nullptr && klass != nullptr ? snapshot_memo->FindCompiled(key, env_tag) : nullptr;
+  if (known == nullptr) {
+    StatusOr<std::shared_ptr<const cel::Selector>> sel = cache_->Get(key->cel->expression, env_);
+    if (!sel.ok()) {
+      std::string where = klass != nullptr ? "class " + klass->name : "claim " + cd.display();
+      return InvalidArgumentError(where + ": selector #" + std::to_string(i) +
+                                  ": CEL compile error: " + std::string(sel.status().message()));
+    }
+    if (snapshot_memo != nullptr && klass != nullptr) {
+      known = snapshot_memo->AddCompiled(key, env_tag, std::move(sel).value());
+    } else {
+      rs.owner = std::move(sel).value();
+      rs.selector = rs.owner.get();
+      if (snapshot_memo != nullptr) {
+        rs.shared_row = snapshot_memo->Row(rs.owner);
+      } else {
+        rs.local_row = static_cast<uint32_t>(local_memo_.size());
+        local_memo_.resize(local_memo_.size() + pools_->candidates.size(), -1);
+      }
+    }
+  }
+  if (known != nullptr) {
+    rs.selector = static_cast<const cel::Selector*>(known->selector.get());
+    rs.shared_row = known->row;
+  }
+  resolved_.push_back(std::move(rs));
+  return &resolved_.back();
 }
 
 StatusOr<bool> Search::SelectorsMatch(const ClaimData& cd, const model::DeviceClass* klass,
                                       const std::vector<api::DeviceSelector>& selectors, const index::Candidate& c) {
   const uint32_t cand_index = static_cast<uint32_t>(&c - pools_->candidates.data());
   for (size_t i = 0; i < selectors.size(); ++i) {
-    const std::string& expr = selectors[i].cel->expression;
-    auto it = compiled_.find(expr);
-    if (it == compiled_.end()) {
-      StatusOr<std::shared_ptr<const cel::Selector>> sel = cache_->Get(expr, env_);
-      if (!sel.ok()) {
-        std::string where = klass != nullptr ? "class " + klass->name : "claim " + cd.display;
-        return InvalidArgumentError(where + ": selector #" + std::to_string(i) +
-                                    ": CEL compile error: " + std::string(sel.status().message()));
-      }
-      it = compiled_.emplace(expr, std::move(sel).value()).first;
-    }
-    const cel::Selector* selector = it->second.get();
+    ALLOT_ASSIGN_OR_RETURN(const ResolvedSelector* rs, Resolve(cd, klass, selectors, i));
     // Known result: from the snapshot's memo (shared across calls and threads) or this call's.
     std::atomic<int8_t>* shared = nullptr;
     int8_t* local = nullptr;
     int8_t m = -1;
-    if (index::SelectorMemo* snapshot_memo = snapshot_.selector_memo();
-        snapshot_memo != nullptr && options_.cel_cache != nullptr && c.uid < snapshot_memo->device_count()) {
-      std::atomic<int8_t>*& row = shared_rows_[selector];
-      if (row == nullptr) row = snapshot_memo->Row(it->second);
-      shared = &row[c.uid];
-      int8_t v = shared->load(std::memory_order_relaxed);
-      if (v != index::SelectorMemo::kUnknown) m = v == index::SelectorMemo::kTrue ? 1 : 0;
+    if (rs->shared_row != nullptr) {
+      if (c.uid < snapshot_.selector_memo()->device_count()) {
+        shared = &rs->shared_row[c.uid];
+        int8_t v = shared->load(std::memory_order_relaxed);
+        if (v != index::SelectorMemo::kUnknown) m = v == index::SelectorMemo::kTrue ? 1 : 0;
+      }
     } else {
-      std::vector<int8_t>& memo = memo_[selector];
-      if (memo.empty()) memo.assign(pools_->candidates.size(), -1);
-      local = &memo[cand_index];
+      local = &local_memo_[rs->local_row + cand_index];
       m = *local;
     }
     if (m >= 0) ++memo_hits_;
@@ -149,7 +180,7 @@ StatusOr<bool> Search::SelectorsMatch(const ClaimData& cd, const model::DeviceCl
         err = InvalidArgumentError("unsupported attribute value");
       } else {
         ++evaluations_;
-        StatusOr<bool> r = selector->Evaluate(*d.cel);
+        StatusOr<bool> r = rs->selector->Evaluate(*d.cel);
         if (r.ok()) {
           value = *r;
         } else {
@@ -157,14 +188,14 @@ StatusOr<bool> Search::SelectorsMatch(const ClaimData& cd, const model::DeviceCl
         }
       }
       if (!err.ok()) {
-        std::string where = klass != nullptr ? "class " + klass->name : "claim " + cd.display;
+        std::string where = klass != nullptr ? "class " + klass->name : "claim " + cd.display();
         return InvalidArgumentError(where + ": selector #" + std::to_string(i) + ": CEL runtime error: " +
                                     std::string(err.message()));
       }
       m = value ? 1 : 0;
       if (shared != nullptr) {
         shared->store(value ? index::SelectorMemo::kTrue : index::SelectorMemo::kFalse, std::memory_order_relaxed);
-      } else {
+      } else if (local != nullptr) {
         *local = m;
       }
     }
@@ -174,7 +205,7 @@ StatusOr<bool> Search::SelectorsMatch(const ClaimData& cd, const model::DeviceCl
 }
 
 StatusOr<bool> Search::IsSelectable(const ClaimData& cd, RequestData& rd, uint32_t candidate) {
-  int8_t& cached = rd.selectable[candidate];
+  int8_t& cached = selectable_[rd.selectable + candidate];
   if (cached >= 0) return cached == 1;
   const index::Candidate& c = pools_->candidates[candidate];
   if (!features_.device_binding_and_status && c.device->has_binding_conditions) {
@@ -206,9 +237,7 @@ StatusOr<bool> Search::IsSelectable(const ClaimData& cd, RequestData& rd, uint32
 
 std::optional<CapacityMap> Search::CapacityFor(const RequestData& rd, uint32_t candidate) const {
   const index::Candidate& c = pools_->candidates[candidate];
-  const CapacityMap* in_flight = nullptr;
-  auto it = in_flight_capacity_.find(candidate);
-  if (it != in_flight_capacity_.end()) in_flight = &it->second;
+  const CapacityMap* in_flight = in_flight_.empty() ? nullptr : &in_flight_[candidate].capacity;
   return ComputeConsumption(*c.device, rd.capacity_requests, allocated_.Aggregated(c.uid), in_flight);
 }
 
@@ -238,9 +267,10 @@ StatusOr<std::optional<DeviceTentative>> Search::AllocateDevice(uint32_t claim, 
   t.request = &rd;
   t.candidate = candidate;
   t.multi = multi;
-  const bool shared_in_use = multi && (allocated_.Aggregated(c.uid) != nullptr || in_flight_shares_[candidate] > 0);
+  const bool shared_in_use =
+      multi && (allocated_.Aggregated(c.uid) != nullptr || (!in_flight_.empty() && in_flight_[candidate].shares > 0));
   if (!device.consumes_counters.empty() && !shared_in_use) {
-    std::optional<CounterCharge> charge = ledger_->TryConsume(c.pool, device);
+    std::optional<CounterCharge> charge = Ledger().TryConsume(c.pool, device);
     if (!charge) return std::optional<DeviceTentative>();
     t.counters = std::move(*charge);
   }
@@ -252,7 +282,7 @@ StatusOr<std::optional<DeviceTentative>> Search::AllocateDevice(uint32_t claim, 
       if (must) {
         // The reference names the subrequest alone here (request.name() of the accessor).
         const std::string& shown = rd.sub_name.empty() ? rd.base_name : rd.sub_name;
-        return InvalidArgumentError("claim " + claim_data_[claim].display + ", request " + shown +
+        return InvalidArgumentError("claim " + claim_data_[claim].display() + ", request " + shown +
                                     ": cannot add device " + c.slice->driver + "/" + c.slice->pool + "/" +
                                     device.name + " because a claim constraint would not be satisfied");
       }
@@ -261,7 +291,7 @@ StatusOr<std::optional<DeviceTentative>> Search::AllocateDevice(uint32_t claim, 
     ++t.constraints_added;
   }
   if (!multi) {
-    allocating_[candidate].push_back(claim);
+    ++in_use_[candidate];
     t.marked = true;
   }
   Chosen chosen;
@@ -272,7 +302,9 @@ StatusOr<std::optional<DeviceTentative>> Search::AllocateDevice(uint32_t claim, 
     std::optional<CapacityMap> consumed = CapacityFor(rd, candidate);
     if (!consumed) return std::optional<DeviceTentative>();
     if (multi) {
-      CapacityMap& tally = in_flight_capacity_[candidate];
+      if (in_flight_.empty()) in_flight_.resize(pools_->candidates.size());
+      InFlight& f = in_flight_[candidate];
+      CapacityMap& tally = f.capacity;
       for (const auto& [name, q] : *consumed) {
         bool found = false;
         for (auto& [n, sum] : tally) {
@@ -283,7 +315,7 @@ StatusOr<std::optional<DeviceTentative>> Search::AllocateDevice(uint32_t claim, 
         }
         if (!found) tally.emplace_back(name, q);
       }
-      ++in_flight_shares_[candidate];
+      ++f.shares;
       t.consumed_ = *consumed;
       t.capacity_added = true;
       chosen.share_id = options_.share_id_generator ? options_.share_id_generator() : NewUuidV4();
@@ -365,10 +397,8 @@ StatusOr<Outcome> Search::AllocateOne(Cursor r, bool allocate_sub) {
 StatusOr<std::optional<AllocationResults>> Search::Run() {
   ALLOT_ASSIGN_OR_RETURN(pools_, index::GatherPoolsShared(snapshot_, node_, features_.partitionable_devices));
   ALLOT_RETURN_IF_ERROR(CheckInterrupted(options_, node_.name));  // gathering may have been slow
-  allocating_.assign(pools_->candidates.size(), {});
-  in_flight_shares_.assign(pools_->candidates.size(), 0);
-  ledger_ = std::make_unique<CounterLedger>(*pools_, allocated_);
-  results_.assign(claims_.size(), {});
+  in_use_.assign(pools_->candidates.size(), 0);
+  results_.resize(claims_.size());
   Status prepared = Prepare();
   if (!prepared.ok()) {
     if (options_.stats != nullptr) options_.stats->steps = steps_;

@@ -15,8 +15,9 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
+
+#include <boost/container/small_vector.hpp>
 
 #include "core/alloc/allocator.h"
 #include "core/alloc/capacity.h"
@@ -40,21 +41,28 @@ struct RequestData {
   std::vector<uint32_t> all_devices;  // candidate indices (All mode)
   bool admin_access = false;
   CapacityMap capacity_requests;
-  std::vector<int8_t> selectable;  // per candidate: -1 unknown, 0 no, 1 yes
+  uint32_t selectable = 0;  // offset of its per-candidate cache in Search::selectable_ (-1 unknown, 0 no, 1 yes)
 };
+
+// Containers of the per-call state: inline storage for the common sizes, so that a small allocation does
+// not pay for heap allocations (they were most of its cost).
+template <class T, size_t N>
+using SmallVector = boost::container::small_vector<T, N>;
 
 struct RequestSlot {
   std::string name;
   bool has_subrequests = false;
-  std::vector<RequestData> data;  // 1 entry for plain requests
-  int selected = 0;               // chosen subrequest after success
+  SmallVector<RequestData, 1> data;  // 1 entry for plain requests
+  int selected = 0;                  // chosen subrequest after success
 };
+
+std::string ClaimDisplayName(const api::ResourceClaim& claim);
 
 struct ClaimData {
   const api::ResourceClaim* claim = nullptr;
-  std::string display;  // "ns/name" or "name"
-  std::vector<RequestSlot> requests;
-  std::vector<std::unique_ptr<Constraint>> constraints;
+  SmallVector<RequestSlot, 2> requests;
+  SmallVector<std::unique_ptr<Constraint>, 2> constraints;
+  std::string display() const { return ClaimDisplayName(*claim); }  // "ns/name" or "name", for messages
 };
 
 struct Chosen {
@@ -120,22 +128,26 @@ class Search {
 
   // prepare.cc
   Status Prepare();
-  StatusOr<RequestData> PrepareRequest(const ClaimData& cd, const std::string& base, const std::string& sub,
-                                       const std::string& class_name, const std::vector<api::DeviceSelector>& selectors,
-                                       const std::string& mode, int64_t count, std::optional<bool> admin_access,
-                                       const std::vector<api::DeviceToleration>& tolerations,
-                                       const std::optional<api::CapacityRequirements>& capacity);
+  // Fills `rd` (a fresh entry) in place.
+  Status PrepareRequest(const ClaimData& cd, RequestData& rd, const std::string& base, const std::string& sub,
+                        const std::string& class_name, const std::vector<api::DeviceSelector>& selectors,
+                        const std::string& mode, int64_t count, std::optional<bool> admin_access,
+                        const std::vector<api::DeviceToleration>& tolerations,
+                        const std::optional<api::CapacityRequirements>& capacity);
 
   // search.cc
   StatusOr<Outcome> AllocateOne(Cursor r, bool allocate_sub);
   StatusOr<bool> IsSelectable(const ClaimData& cd, RequestData& rd, uint32_t candidate);
   StatusOr<bool> SelectorsMatch(const ClaimData& cd, const model::DeviceClass* klass,
                                 const std::vector<api::DeviceSelector>& selectors, const index::Candidate& c);
+  struct ResolvedSelector;
+  StatusOr<const ResolvedSelector*> Resolve(const ClaimData& cd, const model::DeviceClass* klass,
+                                            const std::vector<api::DeviceSelector>& selectors, size_t i);
   std::optional<CapacityMap> CapacityFor(const RequestData& rd, uint32_t candidate) const;
   StatusOr<std::optional<DeviceTentative>> AllocateDevice(uint32_t claim, const RequestData& rd, uint32_t candidate,
                                                           bool must);
   bool AllocatingForClaim(uint32_t candidate, uint32_t claim) const;
-  bool AllocatingAny(uint32_t candidate) const { return !allocating_[candidate].empty(); }
+  bool AllocatingAny(uint32_t candidate) const { return in_use_[candidate] != 0; }
   bool Tolerated(const RequestData& rd, const model::Device& device) const;
   Status CheckBudget();
   // infeasibility.cc. Run once when a search gets long (kInfeasibilityCheckAfterSteps): true when the free
@@ -163,24 +175,34 @@ class Search {
   cel::EnvOptions env_;
 
   std::shared_ptr<const index::NodePools> pools_;  // shared, from the snapshot's memo
-  std::vector<ClaimData> claim_data_;
-  std::vector<std::vector<Chosen>> results_;
-  std::vector<std::vector<uint32_t>> allocating_;  // per candidate: claims allocating it
-  std::unordered_map<uint32_t, CapacityMap> in_flight_capacity_;  // by candidate
-  std::vector<uint32_t> in_flight_shares_;                        // by candidate
-  std::unique_ptr<CounterLedger> ledger_;
-  // Memoised selector results per (expression, candidate).
-  std::unordered_map<std::string, std::shared_ptr<const cel::Selector>> compiled_;
-  // Selector results: the snapshot's shared memo row per selector (by DeviceUid), or a per-call row (by
-  // candidate index) when the snapshot has no memo.
-  std::unordered_map<const cel::Selector*, std::atomic<int8_t>*> shared_rows_;
-  std::unordered_map<const cel::Selector*, std::vector<int8_t>> memo_;
+  SmallVector<ClaimData, 1> claim_data_;
+  SmallVector<SmallVector<Chosen, 2>, 1> results_;
+  // Per candidate: how many tentative exclusive allocations (any claim) hold it; the claims themselves
+  // are the non-multi entries of results_ (AllocatingForClaim).
+  SmallVector<uint32_t, 32> in_use_;
+  SmallVector<int8_t, 64> selectable_;  // RequestData::selectable rows
+  struct InFlight {
+    uint32_t shares = 0;   // tentative shares of a multi-allocatable device
+    CapacityMap capacity;  // their consumed capacity
+  };
+  std::vector<InFlight> in_flight_;  // by candidate; sized on the first shared allocation
+  // Created on first use (TryConsume, ProvablyInfeasible): most calls never touch counters.
+  std::optional<CounterLedger> ledger_;
+  CounterLedger& Ledger();
+  // Selectors of this call, compiled and with their memo row, by the address of the api::DeviceSelector.
+  struct ResolvedSelector {
+    const api::DeviceSelector* key = nullptr;
+    const cel::Selector* selector = nullptr;
+    std::shared_ptr<const cel::Selector> owner;   // keeps a per-call compilation alive
+    std::atomic<int8_t>* shared_row = nullptr;    // the snapshot's memo row (by DeviceUid), or
+    uint32_t local_row = 0;                       // else an offset in local_memo_ (by candidate index)
+  };
+  SmallVector<ResolvedSelector, 2> resolved_;
+  std::vector<int8_t> local_memo_;
   uint64_t steps_ = 0;
   bool proven_infeasible_ = false;  // the search was cut by ProvablyInfeasible()
   uint64_t evaluations_ = 0;
   uint64_t memo_hits_ = 0;
 };
-
-std::string ClaimDisplayName(const api::ResourceClaim& claim);
 
 }  // namespace allot::alloc::internal

@@ -14,9 +14,11 @@
 
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
+#include <utility>
 
 namespace allot::index {
 
@@ -32,7 +34,21 @@ class SelectorMemo {
   std::atomic<int8_t>* Row(const std::shared_ptr<const void>& selector);
   size_t device_count() const { return device_count_; }
 
+  // Compiled selectors by a key that stays valid and unique while the memo lives (the address of a
+  // DeviceClass selector owned by the Snapshot) and an environment tag, each with its row. A call then
+  // resolves a class selector with one lookup instead of hashing its expression in the compile cache.
+  // Entries are never removed; the returned pointers are stable for the memo's lifetime.
+  struct Compiled {
+    std::shared_ptr<const void> selector;
+    std::atomic<int8_t>* row = nullptr;
+  };
+  const Compiled* FindCompiled(const void* key, uint32_t tag);
+  // Adds an entry for (key, tag) unless there is one (the first one added wins) and returns the entry.
+  const Compiled* AddCompiled(const void* key, uint32_t tag, std::shared_ptr<const void> selector);
+
  private:
+  std::atomic<int8_t>* RowLocked(const std::shared_ptr<const void>& selector);  // mu_ held
+
   struct Entry {
     std::shared_ptr<const void> owner;
     std::unique_ptr<std::atomic<int8_t>[]> values;
@@ -40,6 +56,7 @@ class SelectorMemo {
   const size_t device_count_;
   std::mutex mu_;
   std::unordered_map<const void*, Entry> rows_;  // guarded by mu_
+  std::map<std::pair<const void*, uint32_t>, Compiled> compiled_;  // guarded by mu_
 };
 
 }  // namespace allot::index
