@@ -14,6 +14,10 @@
 //                                      reference enumerates every 6-of-12 choice first
 //   BM_FanOut_H100Mig{Sequential,Parallel}/N   the MIG claim on every node of an N-node cluster
 //   BM_FanOut_Plain{Sequential,Parallel}/N      one plain device on every node (10 devices each)
+//   BM_FanOut_H100Mig1g{Sequential,Parallel}/5000  one pod with one 1g.10gb MIG claim on every node of
+//                                      5,000 8xH100 nodes (1.04 M devices). Opt-in: registered only when
+//                                      ALLOT_BENCH_H100_5000=1 is set (building the cluster takes minutes
+//                                      and several GB), so plain runs and the CI smoke leave it out.
 //
 // Every call shares one cel::CompileCache, as `allot serve` does (compiling the class selectors
 // on every call is not what a running service pays).
@@ -214,8 +218,7 @@ void BM_FanOut_H100MigSequential(benchmark::State& state) {
   }
   ReportFanout(state, c, v);
 }
-// 5,000 H100 nodes are not registered: with counter slices visible to every node, one Allocate
-// costs O(cluster) today (docs/perf/allot.md), so one 5,000-node filter would take hours.
+// 5,000 H100 nodes: BM_FanOut_H100Mig1g* below (opt-in).
 BENCHMARK(BM_FanOut_H100MigSequential)->Arg(10)->Arg(50)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_FanOut_H100MigParallel(benchmark::State& state) {
@@ -231,6 +234,55 @@ void BM_FanOut_H100MigParallel(benchmark::State& state) {
   ReportFanout(state, c, v);
 }
 BENCHMARK(BM_FanOut_H100MigParallel)->Arg(10)->Arg(50)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// One pod, one claim for a single 1g.10gb MIG device, over N 8xH100 nodes (built on first use, kept).
+const Cluster& H100SmallCluster(size_t nodes) {
+  static std::map<size_t, std::unique_ptr<Cluster>> clusters;
+  auto& c = clusters[nodes];
+  if (!c) {
+    c = OrDie(MakeCluster(H100Fixture(), nodes,
+                          {Claim("[" + Exactly("mig-small", "mig.nvidia.com", 1, ProfileSelector("1g.10gb")) + "]")},
+                          FeaturesOf({"PartitionableDevices"})),
+              "cluster");
+  }
+  return *c;
+}
+
+void BM_FanOut_H100Mig1gSequential(benchmark::State& state) {
+  const Cluster& c = H100SmallCluster(static_cast<size_t>(state.range(0)));
+  std::vector<alloc::NodeVerdict> v;
+  alloc::FanoutOptions opts;
+  opts.allocate.cel_cache = &SharedCelCache();
+  for (auto _ : state) {
+    v = alloc::NodeFanout::RunSequential(*c.snapshot, c.state, c.nodes, c.claim_ptrs, c.features, opts);
+    benchmark::DoNotOptimize(v);
+  }
+  ReportFanout(state, c, v);
+}
+
+void BM_FanOut_H100Mig1gParallel(benchmark::State& state) {
+  const Cluster& c = H100SmallCluster(static_cast<size_t>(state.range(0)));
+  alloc::NodeFanout fanout(2);
+  std::vector<alloc::NodeVerdict> v;
+  alloc::FanoutOptions opts;
+  opts.allocate.cel_cache = &SharedCelCache();
+  for (auto _ : state) {
+    v = fanout.Run(*c.snapshot, c.state, c.nodes, c.claim_ptrs, c.features, opts);
+    benchmark::DoNotOptimize(v);
+  }
+  ReportFanout(state, c, v);
+}
+
+// Opt-in (ALLOT_BENCH_H100_5000=1): the 5,000-node H100 fan-out. Both variants share one cluster.
+[[maybe_unused]] const bool kH100_5000Registered = [] {
+  const char* on = std::getenv("ALLOT_BENCH_H100_5000");
+  if (on == nullptr || std::string(on) != "1") return false;
+  benchmark::RegisterBenchmark("BM_FanOut_H100Mig1gSequential", BM_FanOut_H100Mig1gSequential)
+      ->Arg(5000)->Unit(benchmark::kMillisecond)->UseRealTime();
+  benchmark::RegisterBenchmark("BM_FanOut_H100Mig1gParallel", BM_FanOut_H100Mig1gParallel)
+      ->Arg(5000)->Unit(benchmark::kMillisecond)->UseRealTime();
+  return true;
+}();
 
 // scheduler_perf's shape at the upstream node limit: 10 plain devices per node, claim for one.
 const Cluster& PlainCluster(size_t nodes) {

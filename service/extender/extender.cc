@@ -178,11 +178,11 @@ void Extender::WarmIndexLoop() {
       auto index = index_cache_.Get(snapshot);
       metrics_.index_devices->Add({}).Set(static_cast<double>(index->devices->device_uid_count()));
       metrics_.index_pools->Add({}).Set(static_cast<double>(index->devices->pool_count()));
-      index_warm_.store(true);
-      if (index->devices.get() != trimmed_for) {
+      if (index->devices.get() != trimmed_for) {  // before readiness, so that RSS at ready is the steady state
         trimmed_for = index->devices.get();
         ReleaseFreedMemory();
       }
+      index_warm_.store(true);
     }
     lock.lock();
   }
