@@ -49,7 +49,8 @@ void AppendConfig(const ClaimData& cd, ConfigSemantics semantics,
   std::vector<ClassConfig> class_configs;
   for (const RequestSlot& slot : cd.requests) {
     const RequestData& rd = slot.data[static_cast<size_t>(slot.selected)];
-    if (rd.device_class == nullptr) continue;
+    // A class without config contributes no entry, whatever requests use it.
+    if (rd.device_class == nullptr || rd.device_class->source.spec.config.empty()) continue;
     auto it = std::find_if(class_configs.begin(), class_configs.end(),
                            [&](const ClassConfig& cc) { return cc.klass == rd.device_class; });
     if (it == class_configs.end()) {
@@ -91,19 +92,19 @@ void AppendConfig(const ClaimData& cd, ConfigSemantics semantics,
 
 }  // namespace
 
-StatusOr<api::AllocationResult> Search::BuildClaimResult(uint32_t claim) {
+Status Search::BuildClaimResult(uint32_t claim, api::AllocationResult& out) {
   const ClaimData& cd = claim_data_[claim];
-  api::AllocationResult out;
-  // Device results, in the order chosen.
+  // Device results, in the order chosen; built in place (the struct is large to move).
+  out.devices.results.reserve(results_[claim].size());
   for (const Chosen& ch : results_[claim]) {
     const index::Candidate& c = pools_->candidates[ch.candidate];
-    api::DeviceRequestAllocationResult r;
+    api::DeviceRequestAllocationResult& r = out.devices.results.emplace_back();
     r.request = ch.request->name;
     r.driver = c.slice->driver;
     r.pool = c.slice->pool;
     r.device = c.device->name;
     if (ch.request->admin_access) r.admin_access = true;
-    r.tolerations = *ch.request->tolerations;
+    if (!ch.request->tolerations->empty()) r.tolerations = *ch.request->tolerations;
     if (features_.device_binding_and_status) {
       r.binding_conditions = c.device->binding_conditions;
       r.binding_failure_conditions = c.device->binding_failure_conditions;
@@ -112,7 +113,6 @@ StatusOr<api::AllocationResult> Search::BuildClaimResult(uint32_t claim) {
       r.share_id = ch.share_id;
       for (const auto& [name, q] : ch.consumed) r.consumed_capacity[name] = model::ToApi(q);
     }
-    out.devices.results.push_back(std::move(r));
   }
 
   AppendConfig(cd, options_.config_semantics, out.devices.config);
@@ -141,30 +141,24 @@ StatusOr<api::AllocationResult> Search::BuildClaimResult(uint32_t claim) {
     }
   }
   if (pinned) {
-    api::NodeSelector ns;
-    api::NodeSelectorTerm t;
-    api::NodeSelectorRequirement req;
+    api::NodeSelectorRequirement& req =
+        out.node_selector.emplace().node_selector_terms.emplace_back().match_fields.emplace_back();
     req.key = "metadata.name";
     req.operator_ = "In";
-    req.values = {node_.name};
-    t.match_fields.push_back(std::move(req));
-    ns.node_selector_terms.push_back(std::move(t));
-    out.node_selector = std::move(ns);
+    req.values.push_back(node_.name);
   } else if (!term.empty()) {
     model::NodeSelector ns;
     ns.terms.push_back(std::move(term));
     out.node_selector = model::ToApi(ns);
   }
-  return out;
+  return OkStatus();
 }
 
 StatusOr<AllocationResults> Search::BuildResults() {
-  AllocationResults out;
-  out.reserve(claim_data_.size());
+  AllocationResults out(claim_data_.size());
   for (uint32_t i = 0; i < claim_data_.size(); ++i) {
-    StatusOr<api::AllocationResult> r = BuildClaimResult(i);
-    if (!r.ok()) return r.status();
-    out.push_back(std::move(r).value());
+    Status st = BuildClaimResult(i, out[i]);
+    if (!st.ok()) return st;
   }
   return out;
 }

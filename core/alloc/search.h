@@ -163,7 +163,7 @@ class Search {
 
   // results.cc
   StatusOr<AllocationResults> BuildResults();
-  StatusOr<api::AllocationResult> BuildClaimResult(uint32_t claim);
+  Status BuildClaimResult(uint32_t claim, api::AllocationResult& out);  // fills a fresh `out` in place
 
   const index::Snapshot& snapshot_;
   const index::AllocatedState& allocated_;
