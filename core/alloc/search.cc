@@ -252,7 +252,8 @@ bool Search::Tolerated(const RequestData& rd, const model::Device& device) const
 }
 
 StatusOr<std::optional<DeviceTentative>> Search::AllocateDevice(uint32_t claim, const RequestData& rd,
-                                                                uint32_t candidate, bool must) {
+                                                                uint32_t candidate, bool must,
+                                                                std::optional<CapacityMap>* consumption) {
   const index::Candidate& c = pools_->candidates[candidate];
   const model::Device& device = *c.device;
   const bool multi = features_.consumable_capacity && device.allow_multiple_allocations;
@@ -299,7 +300,9 @@ StatusOr<std::optional<DeviceTentative>> Search::AllocateDevice(uint32_t claim, 
   chosen.candidate = candidate;
   chosen.multi = multi;
   if (features_.consumable_capacity) {
-    std::optional<CapacityMap> consumed = CapacityFor(rd, candidate);
+    // Nothing above changes the in-flight capacity, so a consumption computed by the caller is still valid.
+    std::optional<CapacityMap> consumed =
+        consumption != nullptr && consumption->has_value() ? std::move(*consumption) : CapacityFor(rd, candidate);
     if (!consumed) return std::optional<DeviceTentative>();
     if (multi) {
       if (in_flight_.empty()) in_flight_.resize(pools_->candidates.size());
@@ -377,8 +380,12 @@ StatusOr<Outcome> Search::AllocateOne(Cursor r, bool allocate_sub) {
     }
     ALLOT_ASSIGN_OR_RETURN(bool selectable, IsSelectable(cd, rd, i));
     if (!selectable) continue;
-    if (features_.consumable_capacity && !CapacityFor(rd, i)) continue;
-    ALLOT_ASSIGN_OR_RETURN(std::optional<DeviceTentative> t, AllocateDevice(r.claim, rd, i, false));
+    std::optional<CapacityMap> consumption;
+    if (features_.consumable_capacity) {
+      consumption = CapacityFor(rd, i);
+      if (!consumption) continue;
+    }
+    ALLOT_ASSIGN_OR_RETURN(std::optional<DeviceTentative> t, AllocateDevice(r.claim, rd, i, false, &consumption));
     if (!t) continue;
     Cursor next = r;
     ++next.device;

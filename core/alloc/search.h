@@ -144,8 +144,9 @@ class Search {
   StatusOr<const ResolvedSelector*> Resolve(const ClaimData& cd, const model::DeviceClass* klass,
                                             const std::vector<api::DeviceSelector>& selectors, size_t i);
   std::optional<CapacityMap> CapacityFor(const RequestData& rd, uint32_t candidate) const;
+  // `consumption`: CapacityFor(rd, candidate) when the caller already has it (moved from), else null.
   StatusOr<std::optional<DeviceTentative>> AllocateDevice(uint32_t claim, const RequestData& rd, uint32_t candidate,
-                                                          bool must);
+                                                          bool must, std::optional<CapacityMap>* consumption = nullptr);
   bool AllocatingForClaim(uint32_t candidate, uint32_t claim) const;
   bool AllocatingAny(uint32_t candidate) const { return in_use_[candidate] != 0; }
   bool Tolerated(const RequestData& rd, const model::Device& device) const;
