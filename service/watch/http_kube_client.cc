@@ -187,13 +187,20 @@ std::unique_ptr<httplib::ClientImpl> HttpKubeClient::NewClient(std::chrono::seco
   return client;
 }
 
-std::unique_ptr<httplib::ClientImpl> HttpKubeClient::Borrow() {
+std::unique_ptr<httplib::ClientImpl> HttpKubeClient::Borrow(bool* reused) {
+  *reused = false;
   {
     MutexLock lock(mu_);
+    const auto now = Clock::now();
     if (!idle_.empty()) {
-      auto client = std::move(idle_.back());
+      IdleClient idle = std::move(idle_.back());
       idle_.pop_back();
-      return client;
+      if (now - idle.since <= options_.max_idle_age) {
+        *reused = true;
+        return std::move(idle.client);
+      }
+      // Too old to trust (see max_idle_age); the ones below it in the stack are older still.
+      idle_.clear();
     }
   }
   return NewClient(options_.request_timeout);
@@ -201,27 +208,33 @@ std::unique_ptr<httplib::ClientImpl> HttpKubeClient::Borrow() {
 
 void HttpKubeClient::Return(std::unique_ptr<httplib::ClientImpl> client) {
   MutexLock lock(mu_);
-  if (idle_.size() < options_.max_idle_connections) idle_.push_back(std::move(client));
+  if (idle_.size() < options_.max_idle_connections) idle_.push_back(IdleClient{std::move(client), Clock::now()});
 }
 
 StatusOr<std::string> HttpKubeClient::CallRaw(std::string_view verb, const std::string& method,
                                               const std::string& path, const std::string& body,
                                               const std::string& content_type, const std::string& accept) {
   auto start = Clock::now();
-  auto client = Borrow();
   httplib::Headers headers;
   std::string token = BearerToken();
   if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
   if (!accept.empty()) headers.emplace("Accept", accept);
-  httplib::Result result{nullptr, httplib::Error::Unknown};
-  if (method == "GET") {
-    result = client->Get(path, headers);
-  } else if (method == "PUT") {
-    result = client->Put(path, headers, body, content_type);
-  } else if (method == "PATCH") {
-    result = client->Patch(path, headers, body, content_type);
-  } else {
-    result = client->Post(path, headers, body, content_type);
+  auto send = [&](httplib::ClientImpl& client) {
+    if (method == "GET") return client.Get(path, headers);
+    if (method == "PUT") return client.Put(path, headers, body, content_type);
+    if (method == "PATCH") return client.Patch(path, headers, body, content_type);
+    return client.Post(path, headers, body, content_type);
+  };
+  bool reused = false;
+  auto client = Borrow(&reused);
+  httplib::Result result = send(*client);
+  // A pooled connection the server closed fails before the request reaches it (write error, or a read error
+  // with nothing read). Sent again once on a new connection: always for a GET; for writes only when the
+  // request could not be written, since a read error may follow a write the server has applied.
+  if (!result && reused &&
+      (method == "GET" || result.error() == httplib::Error::Write || result.error() == httplib::Error::Connection)) {
+    client = NewClient(options_.request_timeout);
+    result = send(*client);
   }
   std::string what = method + " " + path;
   if (!result) {

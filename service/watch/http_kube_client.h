@@ -36,6 +36,10 @@ struct HttpKubeClientOptions {
   std::string user_agent = "allot/0.1";
   ApiCallObserver observer;                  // optional
   size_t max_idle_connections = 8;
+  // A pooled connection idle for longer is closed instead of reused. kube-apiserver closes connections idle
+  // for 90 s, and cpp-httplib does not notice when the server has closed a TLS connection (the close_notify
+  // it sent makes the socket look readable, hence alive): the next request on it fails with a read error.
+  std::chrono::seconds max_idle_age{30};
 };
 
 class HttpKubeClient final : public KubeClient {
@@ -64,7 +68,8 @@ class HttpKubeClient final : public KubeClient {
 
   // A fresh, configured client (TLS, timeouts, auth). read_timeout applies to each socket read.
   std::unique_ptr<httplib::ClientImpl> NewClient(std::chrono::seconds read_timeout);
-  std::unique_ptr<httplib::ClientImpl> Borrow();
+  // A pooled connection (`*reused` = true) or a new one.
+  std::unique_ptr<httplib::ClientImpl> Borrow(bool* reused);
   void Return(std::unique_ptr<httplib::ClientImpl> client);
   std::string BearerToken();
   // Sends one unary request; `method` is GET/PUT/PATCH/POST; `accept` ("" = none) is the Accept header.
@@ -82,7 +87,11 @@ class HttpKubeClient final : public KubeClient {
   int port_ = 0;
 
   Mutex mu_;
-  std::vector<std::unique_ptr<httplib::ClientImpl>> idle_ ALLOT_GUARDED_BY(mu_);
+  struct IdleClient {
+    std::unique_ptr<httplib::ClientImpl> client;
+    std::chrono::steady_clock::time_point since;  // returned to the pool at
+  };
+  std::vector<IdleClient> idle_ ALLOT_GUARDED_BY(mu_);
   std::string cached_token_ ALLOT_GUARDED_BY(mu_);
   std::chrono::steady_clock::time_point token_read_at_ ALLOT_GUARDED_BY(mu_);
 };
