@@ -4,6 +4,7 @@
 
 #include <boost/multiprecision/cpp_int.hpp>
 
+#include <charconv>
 #include <cmath>
 #include <limits>
 #include <utility>
@@ -679,6 +680,38 @@ std::string Quantity::ToString() const {
   if (IsZero()) return "0";
 
   Format format = format_;
+  if (format == Format::kBinarySI && !is_dec()) {
+    // Fast path for the int64 representation whose integer value (AsScale(0)) fits int64: the
+    // same decisions as the general code below, with Go's int64 arithmetic (int64Amount's
+    // AsCanonicalBase1024Bytes: removeInt64Factors, which leaves the most negative int64 alone).
+    int64_t v = 0;
+    bool exact = true;
+    bool fits = true;
+    if (scale_ >= 0) {
+      fits = PositiveScaleInt64(value_, scale_, &v);
+    } else {
+      v = NegativeScaleInt64(value_, -scale_, &exact);
+    }
+    if (fits) {
+      // Not exact: DecimalSI whether or not the value lies in (-1024, 1024). Exact: v is the
+      // value, so CmpInt64(±1024) is a plain integer comparison.
+      if (exact && (v <= -1024 || v >= 1024)) {
+        int32_t times;
+        const int64_t amount = RemoveInt64Factors(v, 1024, &times);
+        static constexpr std::string_view kSuffix[] = {"", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"};
+        char buf[24];
+        auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), amount);
+        static_cast<void>(ec);  // 24 bytes always hold an int64
+        std::string out;
+        const std::string_view suffix = kSuffix[times];  // times <= 6 for an int64
+        out.reserve(static_cast<size_t>(end - buf) + suffix.size());
+        out.append(buf, end);
+        out.append(suffix);
+        return out;
+      }
+      format = Format::kDecimalSI;
+    }
+  }
   BigInt rounded_integer;
   if (format == Format::kBinarySI) {
     if (Compare(FromInt64(-1024)) > 0 && Compare(FromInt64(1024)) < 0) {

@@ -187,5 +187,31 @@ TEST(QuantityTest, FromScaledInt64) {
   EXPECT_EQ(Quantity::FromInt64(1000).ToString(), "1k");
 }
 
+// Built (not parsed) BinarySI quantities: the int64 fast path of ToString and the general path
+// must agree with apimachinery's CanonicalizeBytes.
+TEST(QuantityTest, BuiltBinarySIToString) {
+  auto bin = [](int64_t v, int32_t scale = 0) { return Quantity::FromScaledInt64(v, scale, Format::kBinarySI).ToString(); };
+  EXPECT_EQ(bin(1023), "1023");                       // |v| < 1024: DecimalSI
+  EXPECT_EQ(bin(-1023), "-1023");
+  EXPECT_EQ(bin(1024), "1Ki");
+  EXPECT_EQ(bin(-1024), "-1Ki");
+  EXPECT_EQ(bin(1000), "1k");                         // below 1024: DecimalSI suffixes
+  EXPECT_EQ(bin(1500), "1500");                       // not a multiple of 1024
+  EXPECT_EQ(bin(3 * 1024 * 1024 + 1024), "3073Ki");
+  EXPECT_EQ(bin(int64_t{40} << 30), "40Gi");
+  EXPECT_EQ(bin(int64_t{7} << 60), "7Ei");
+  EXPECT_EQ(bin(int64_t{1} << 62, 0), "4Ei");
+  EXPECT_EQ(bin(15, 2), "1500");                      // positive scale, fits int64
+  EXPECT_EQ(bin(1, 19), "9765625000000000Ki");        // 1e19 overflows int64: general path
+  EXPECT_EQ(bin(10240, -1), "1Ki");                   // negative scale, exact
+  EXPECT_EQ(bin(10241, -1), "1024100m");              // not an integer: DecimalSI
+  EXPECT_EQ(bin(5, -1), "500m");
+  // Go: int64Amount's removeInt64Factors leaves the most negative int64 alone.
+  EXPECT_EQ(bin(std::numeric_limits<int64_t>::min()), "-9223372036854775808");
+  EXPECT_EQ(Q("1.5Gi").ToString(), "1536Mi");
+  EXPECT_EQ(Q("1Gi").Sub(Q("512Mi")).ToString(), "512Mi");
+  EXPECT_EQ(Q("2Gi").Add(Q("1Ki")).ToString(), "2097153Ki");
+}
+
 }  // namespace
 }  // namespace allot::quantity
