@@ -168,6 +168,7 @@ Extender::Reply Extender::Bind(std::string_view body) {
   auto pod = LookupPod(ns, args->pod_name, args->pod_uid);
   if (!pod.ok()) return reply(std::string(pod.status().message()), "error");
   if (pod->metadata.namespace_.empty()) pod->metadata.namespace_ = ns;
+  ForgetPlacement(pod->metadata.uid);  // the scheduler has chosen; its guess no longer crowds other pods
 
   std::vector<ClaimWrite> writes;
   if (HasClaims(*pod)) {

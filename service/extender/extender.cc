@@ -404,6 +404,52 @@ Extender::Reply Extender::Filter(std::string_view body) {
   return finish(passed, failed, unresolvable, "", passed.empty() ? "unschedulable" : "allocated");
 }
 
+namespace {
+
+constexpr std::chrono::seconds kExpectedPlacementTtl{2};
+
+// Devices a claim asks for, at least: ExactCount's count (1 when unset); 1 for All and for a list of
+// subrequests (their smallest count would do, 1 is the safe side for a score).
+size_t DevicesRequested(const api::ResourceClaim& claim) {
+  size_t n = 0;
+  for (const auto& r : claim.spec.devices.requests) {
+    if (r.exactly && r.exactly->allocation_mode != "All") {
+      n += static_cast<size_t>(std::max<int64_t>(r.exactly->count, 1));
+    } else {
+      n += 1;
+    }
+  }
+  return n;
+}
+
+}  // namespace
+
+void Extender::ExpectPlacement(const std::string& pod_uid, ExpectedPlacement placement) {
+  std::lock_guard<std::mutex> lock(expected_mu_);
+  if (expected_.size() > 10000) expected_.clear();  // bounded; entries are short-lived anyway
+  expected_[pod_uid] = std::move(placement);
+}
+
+void Extender::ForgetPlacement(const std::string& pod_uid) {
+  std::lock_guard<std::mutex> lock(expected_mu_);
+  expected_.erase(pod_uid);
+}
+
+std::unordered_map<std::string, size_t> Extender::ExpectedDevices(const std::string& pod_uid) {
+  std::unordered_map<std::string, size_t> held;
+  const auto now = std::chrono::steady_clock::now();
+  std::lock_guard<std::mutex> lock(expected_mu_);
+  for (auto it = expected_.begin(); it != expected_.end();) {
+    if (now - it->second.at > kExpectedPlacementTtl) {
+      it = expected_.erase(it);
+      continue;
+    }
+    if (it->first != pod_uid) held[it->second.node] += it->second.devices;
+    ++it;
+  }
+  return held;
+}
+
 Extender::Reply Extender::Prioritize(std::string_view body) {
   auto args = api::Decode<api::ExtenderArgs>(body);
   if (!args.ok()) return BadRequest(metrics_, "prioritize", args.status());
@@ -412,8 +458,18 @@ Extender::Reply Extender::Prioritize(std::string_view body) {
   if (HasClaims(args->pod) && options_.score_policy != ScorePolicy::kNone) {
     auto state = LoadState();
     if (state.ok()) {
-      // Free devices per node: node-local devices not exclusively allocated or counter-consuming.
+      // Devices the pod still needs (claims not yet allocated or reserved).
+      size_t need = 0;
+      if (auto claims = ResolvePodClaims(args->pod, *state->snapshot); claims.ok()) {
+        for (const auto& claim : *claims) {
+          if (EffectiveAllocation(claim, state->reservations) == nullptr) need += DevicesRequested(claim.claim);
+        }
+      }
+      const std::unordered_map<std::string, size_t> held = ExpectedDevices(args->pod.metadata.uid);
+      // Free devices per node: node-local devices not exclusively allocated or counter-consuming, minus the
+      // devices other pods are expected to take there.
       std::vector<size_t> free(names.size(), 0);
+      std::vector<bool> crowded(names.size(), false);  // the pod would likely lose the node's devices in bind
       size_t max_free = 0;
       for (size_t i = 0; i < names.size(); ++i) {
         const auto* slices = state->index->devices->node_local_slices(names[i]);
@@ -421,12 +477,22 @@ Extender::Reply Extender::Prioritize(std::string_view body) {
         for (uint32_t s : *slices) {
           for (auto uid : state->index->devices->slices()[s].device_uids) free[i] += !state->allocated->ConsumesCounters(uid);
         }
+        if (auto h = held.find(names[i]); h != held.end()) {
+          crowded[i] = free[i] < h->second + need;
+          free[i] = free[i] > h->second ? free[i] - h->second : 0;
+        }
         max_free = std::max(max_free, free[i]);
       }
+      size_t best = names.size();
       for (size_t i = 0; i < names.size(); ++i) {
         double ratio = max_free == 0 ? 0.0 : static_cast<double>(free[i]) / static_cast<double>(max_free);
         double score = options_.score_policy == ScorePolicy::kPack ? 10.0 * (1.0 - ratio) : 10.0 * ratio;
+        if (crowded[i]) score = 0;
         scores[i] = std::clamp<int64_t>(std::lround(score), api::kMinExtenderPriority, api::kMaxExtenderPriority);
+        if (!crowded[i] && (best == names.size() || scores[i] > scores[best])) best = i;
+      }
+      if (need > 0 && best < names.size() && !args->pod.metadata.uid.empty()) {
+        ExpectPlacement(args->pod.metadata.uid, ExpectedPlacement{names[best], need, std::chrono::steady_clock::now()});
       }
     }
   }

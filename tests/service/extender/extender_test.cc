@@ -134,6 +134,38 @@ TEST_F(ExtenderTest, PrioritizePacksOntoFullerNodes) {
   EXPECT_EQ(no_claims, Json::parse(R"([{"Host":"gpu-node-1","Score":0}])"));
 }
 
+TEST_F(ExtenderTest, PrioritizeExpectsThePreviousPodOnItsBestNodeUntilItsBindArrives) {
+  // gpu-node-1 keeps one free GPU. Pod a is scored first and gpu-node-1 is its best node; pod b, scored
+  // before a's bind arrives, must not be packed onto the same last GPU (it would lose the race in bind).
+  for (int i = 0; i < 7; ++i) {
+    std::string name = "filler-" + std::to_string(i);
+    fx_.Create(ClaimJson(name, "gpu.example.com", k40Gi));
+    Json pod = fx_.Create(PodJson(name, {name}));
+    Json bind = {{"PodName", name}, {"PodNamespace", "default"}, {"PodUID", pod["metadata"]["uid"]}, {"Node", "gpu-node-1"}};
+    ASSERT_EQ(ParseReply(fx_.extender->Bind(bind.dump()))["Error"], "");
+  }
+  fx_.Create(ClaimJson("claim-a", "gpu.example.com"));
+  fx_.Create(ClaimJson("claim-b", "gpu.example.com"));
+  Json a = fx_.Create(PodJson("pod-a", {"claim-a"}));
+  Json b = fx_.Create(PodJson("pod-b", {"claim-b"}));
+  auto score_of = [&](const Json& pod, const std::string& node) {
+    Json result = ParseReply(fx_.extender->Prioritize(FilterArgs(pod, {"gpu-node-1", "gpu-node-2"}).dump()));
+    for (const auto& entry : result) {
+      if (entry["Host"] == node) return entry["Score"].get<int64_t>();
+    }
+    ADD_FAILURE() << "no score for " << node << ": " << result.dump();
+    return int64_t{-1};
+  };
+  EXPECT_EQ(score_of(a, "gpu-node-1"), 9);  // 1 of 8 free: packed
+  EXPECT_EQ(score_of(b, "gpu-node-1"), 0);  // a is expected to take the last GPU
+  EXPECT_EQ(score_of(a, "gpu-node-1"), 9);  // a's own expectation does not crowd a
+
+  // The scheduler bound a elsewhere: the expectation is gone and b may pack onto gpu-node-1 again.
+  Json bind = {{"PodName", "pod-a"}, {"PodNamespace", "default"}, {"PodUID", a["metadata"]["uid"]}, {"Node", "gpu-node-2"}};
+  ASSERT_EQ(ParseReply(fx_.extender->Bind(bind.dump()))["Error"], "");
+  EXPECT_EQ(score_of(b, "gpu-node-1"), 9);
+}
+
 TEST_F(ExtenderTest, BindAllocatesReservesAndBindsThePod) {
   fx_.Create(ClaimJson("big-gpu", "gpu.example.com", k40Gi));
   Json pod = fx_.Create(PodJson("trainer", {"big-gpu"}));
