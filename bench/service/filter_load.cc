@@ -8,7 +8,7 @@
 //    devices; NVIDIA DeviceClasses; claim: one 1g.10gb MIG device) or, with --shape plain,
 //    scheduler_perf's 10 plain devices (claim: one device); run from the repository root.
 // 2. Starts `allot serve --demo DIR --listen 127.0.0.1:PORT` and measures the time until
-//    /readyz answers 200, and the server's RSS then (VmRSS of the child).
+//    /readyz answers 200, and the server's RSS then (VmRSS of the child) and its peak so far (VmHWM).
 // 3. Creates a claim (one 1g.10gb MIG device) and a pod through /api/v1/demo/objects, then sends
 //    at most --requests sequential /filter requests with NodeNames = all N nodes (kube-scheduler's
 //    nodeCacheCapable form) on one keep-alive connection, then /prioritize with the feasible
@@ -143,14 +143,17 @@ size_t WriteDemo(const fs::path& dir, const std::string& shape, int nodes) {
   return devices;
 }
 
-long RssKb(pid_t pid) {
+// A "Vm...:" line of /proc/PID/status in KiB: VmRSS (now) or VmHWM (peak RSS so far).
+long StatusKb(pid_t pid, const std::string& field) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
   std::string line;
   while (std::getline(in, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::atol(line.c_str() + 6);
+    if (line.rfind(field + ":", 0) == 0) return std::atol(line.c_str() + field.size() + 1);
   }
   return -1;
 }
+
+long RssKb(pid_t pid) { return StatusKb(pid, "VmRSS"); }
 
 // A free loopback port: bind port 0, read it back, close (the server binds it right after).
 int FreePort() {
@@ -282,9 +285,12 @@ int Run(const Flags& f) {
     std::fprintf(stderr, "filter_load: not ready after %.0f ms\n", ready_ms);
   } else {
     const long rss_ready = RssKb(pid);
+    const long rss_peak = StatusKb(pid, "VmHWM");
     out["rss_ready_kb"] = rss_ready;
+    out["rss_peak_ready_kb"] = rss_peak;  // the startup peak (demo load, lists, index build)
     out["rss_bytes_per_device"] = devices ? rss_ready * 1024.0 / devices : 0.0;
-    std::fprintf(stderr, "ready after %.0f ms, RSS %ld MiB\n", ready_ms, rss_ready / 1024);
+    std::fprintf(stderr, "ready after %.0f ms, RSS %ld MiB (peak %ld MiB)\n", ready_ms, rss_ready / 1024,
+                 rss_peak / 1024);
     std::optional<json> pod = CreatePodAndClaim(cli, f.shape, "load-0");
     if (pod) {
       json names = json::array();

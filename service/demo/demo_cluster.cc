@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 
 #include <yaml-cpp/yaml.h>
 
@@ -40,6 +41,10 @@ Json YamlToJson(const YAML::Node& node) {
   }
 }
 
+bool IsListKind(const std::string& kind) {
+  return kind == "List" || (kind.size() > 4 && kind.compare(kind.size() - 4, 4, "List") == 0);
+}
+
 void Expand(Json doc, std::vector<Json>* out) {
   if (doc.is_array()) {
     for (auto& item : doc) Expand(std::move(item), out);
@@ -47,28 +52,91 @@ void Expand(Json doc, std::vector<Json>* out) {
   }
   if (!doc.is_object()) return;
   std::string kind = doc.value("kind", "");
-  if (doc.contains("items") && (kind == "List" || (kind.size() > 4 && kind.substr(kind.size() - 4) == "List"))) {
+  if (doc.contains("items") && IsListKind(kind)) {
     for (auto& item : doc["items"]) Expand(std::move(item), out);
     return;
   }
   out->push_back(std::move(doc));
 }
 
+// Parses JSON text and hands each object to `emit` as soon as it is complete: elements of a top-level array,
+// and items of a top-level List whose "kind" came before "items", are expanded and emitted at their end and
+// then dropped from the tree, so only one of them is held at a time. Whatever is left (the root, including
+// a List whose kind came after its items) is expanded at the end. The objects and their order are those of
+// parsing in one piece and calling Expand. The first error of `emit` stops further emits and is returned.
+Status ForEachJsonManifest(std::string_view text, const std::function<Status(Json)>& emit) {
+  Status first_error;
+  auto deliver = [&](Json doc) {
+    if (!first_error.ok()) return;
+    std::vector<Json> objects;
+    Expand(std::move(doc), &objects);
+    for (auto& object : objects) {
+      first_error = emit(std::move(object));
+      if (!first_error.ok()) return;
+    }
+  };
+  enum class Root { kUnknown, kObject, kArray };
+  Root root = Root::kUnknown;
+  std::string root_key;    // the current key of the root object
+  bool root_is_list = false;  // the root object's "kind" (seen so far) names a list
+  bool in_items = false;   // inside the root List's "items" array
+  // Depths as nlohmann reports them: the root is 0, its members 1, members of those 2.
+  auto callback = [&](int depth, Json::parse_event_t event, Json& parsed) -> bool {
+    switch (event) {
+      case Json::parse_event_t::object_start:
+      case Json::parse_event_t::array_start:
+        if (depth == 0) {
+          root = event == Json::parse_event_t::object_start ? Root::kObject : Root::kArray;
+        } else if (depth == 1 && root == Root::kObject && root_key == "items" && root_is_list &&
+                   event == Json::parse_event_t::array_start) {
+          in_items = true;
+        }
+        return true;
+      case Json::parse_event_t::key:
+        if (depth == 1 && root == Root::kObject && parsed.is_string()) root_key = parsed.get<std::string>();
+        return true;
+      case Json::parse_event_t::value:
+        if (depth == 1 && root == Root::kObject && root_key == "kind") {
+          root_is_list = parsed.is_string() && IsListKind(parsed.get_ref<const std::string&>());
+        }
+        return true;
+      case Json::parse_event_t::object_end:
+      case Json::parse_event_t::array_end:
+        if ((depth == 1 && root == Root::kArray) || (depth == 2 && in_items)) {
+          deliver(std::move(parsed));
+          return false;  // drop it from the tree
+        }
+        if (depth == 1 && in_items) in_items = false;  // end of "items"
+        return true;
+    }
+    return true;
+  };
+  Json rest = Json::parse(text.begin(), text.end(), callback, /*allow_exceptions=*/false);
+  if (rest.is_discarded()) return InvalidArgumentError("invalid JSON");
+  deliver(std::move(rest));
+  return first_error;
+}
+
 }  // namespace
 
-StatusOr<std::vector<Json>> ParseManifests(std::string_view text, bool yaml) {
+Status ForEachManifest(std::string_view text, bool yaml, const std::function<Status(Json)>& emit) {
+  if (!yaml) return ForEachJsonManifest(text, emit);
   std::vector<Json> out;
-  if (!yaml) {
-    Json doc = Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
-    if (doc.is_discarded()) return InvalidArgumentError("invalid JSON");
-    Expand(std::move(doc), &out);
-    return out;
-  }
   try {
     for (const auto& doc : YAML::LoadAll(std::string(text))) Expand(YamlToJson(doc), &out);
   } catch (const YAML::Exception& e) {
     return InvalidArgumentError(std::string("invalid YAML: ") + e.what());
   }
+  for (auto& object : out) ALLOT_RETURN_IF_ERROR(emit(std::move(object)));
+  return OkStatus();
+}
+
+StatusOr<std::vector<Json>> ParseManifests(std::string_view text, bool yaml) {
+  std::vector<Json> out;
+  ALLOT_RETURN_IF_ERROR(ForEachManifest(text, yaml, [&](Json object) {
+    out.push_back(std::move(object));
+    return OkStatus();
+  }));
   return out;
 }
 
@@ -84,13 +152,14 @@ StatusOr<size_t> LoadDemoDirectory(const std::string& dir, MemoryKubeClient& cli
   size_t loaded = 0;
   for (const auto& file : files) {
     ALLOT_ASSIGN_OR_RETURN(std::string text, ReadFileToString(file.string()));
-    auto objects = ParseManifests(text, file.extension() != ".json");
-    if (!objects.ok()) return objects.status().WithPrefix(file.string());
-    for (const auto& object : *objects) {
-      auto applied = client.Apply(object);
-      if (!applied.ok()) return applied.status().WithPrefix(file.string());
+    // Objects are applied as they are parsed (a demo file can be GBs of JSON; see ForEachManifest).
+    Status status = ForEachManifest(text, file.extension() != ".json", [&](Json object) -> Status {
+      auto applied = client.Apply(std::move(object));
+      if (!applied.ok()) return applied.status();
       ++loaded;
-    }
+      return OkStatus();
+    });
+    if (!status.ok()) return status.WithPrefix(file.string());
   }
   return loaded;
 }

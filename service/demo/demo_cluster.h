@@ -8,6 +8,7 @@
 // Thread safety: plain functions.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,7 +21,13 @@ namespace allot::svc {
 // kInvalidArgument with the parser's message on bad input.
 StatusOr<std::vector<Json>> ParseManifests(std::string_view text, bool yaml);
 
-// Loads every manifest file of `dir` into `client` (Apply). Returns the number of objects loaded;
+// The objects ParseManifests would return, in the same order, handed to `emit` one by one. For JSON they are
+// emitted while parsing (items of a List whose "kind" precedes "items", elements of a top-level array), so
+// one object at a time is held as a tree; on invalid JSON the objects before the error have been emitted.
+// Stops at the first error of `emit` and returns it.
+Status ForEachManifest(std::string_view text, bool yaml, const std::function<Status(Json)>& emit);
+
+// Loads every manifest file of `dir` into `client` (Apply), object by object as parsed. Returns the number of objects loaded;
 // kNotFound if the directory does not exist; errors name the file.
 StatusOr<size_t> LoadDemoDirectory(const std::string& dir, MemoryKubeClient& client);
 

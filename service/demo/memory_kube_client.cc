@@ -98,12 +98,12 @@ StatusOr<Json> MemoryKubeClient::Find(const ResourceType& type, std::string_view
   return Json::parse(*it->second);
 }
 
-StatusOr<Json> MemoryKubeClient::Apply(const Json& object) {
+StatusOr<Json> MemoryKubeClient::Apply(Json object) {
   const ResourceType* type = ResourceTypeForKind(object.value("kind", ""));
   if (type == nullptr) return InvalidArgumentError("kind: unsupported kind '" + object.value("kind", "") + "'");
   if (Meta(object, "name").empty()) return InvalidArgumentError("metadata.name: missing");
   std::lock_guard<std::mutex> lock(mu_);
-  Json copy = object;
+  Json copy = std::move(object);
   if (type->namespaced && Meta(copy, "namespace").empty()) copy["metadata"]["namespace"] = "default";
   bool exists = Bucket(*type).count(ObjectKey(copy)) > 0;
   if (!exists) {

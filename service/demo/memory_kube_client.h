@@ -37,7 +37,7 @@ class MemoryKubeClient final : public KubeClient {
   ~MemoryKubeClient() override;
 
   // Creates or replaces `object` (no precondition), whatever its kind among the known ones.
-  StatusOr<Json> Apply(const Json& object);
+  StatusOr<Json> Apply(Json object);
   // Deletes; kNotFound if absent.
   Status Delete(const ResourceType& type, std::string_view ns, std::string_view name);
   // Forgets the watch history: watches from any older resourceVersion then get 410 Gone.

@@ -129,26 +129,56 @@ std::shared_ptr<const StoredSlice> FindSlice(const SliceMap& slices, const std::
 
 }  // namespace
 
-void ClusterStore::Replace(const ResourceType& type, std::vector<Json> items) {
-  ObjectKind kind;
-  if (!ObjectKindOf(type, &kind)) return;
-  auto map = std::make_shared<ObjectMap>();
-  std::shared_ptr<SliceMap> slices;
-  // Slices are converted outside write_mu_ (the slow part); `previous` only lets an unchanged slice keep its
-  // conversion, so a concurrent writer cannot make the result wrong.
-  std::shared_ptr<const SliceMap> previous = kind == ObjectKind::kResourceSlice ? Load()->slices : nullptr;
-  if (previous != nullptr) slices = std::make_shared<SliceMap>();
-  for (auto& item : items) {
-    std::string key = ObjectKey(item);
-    if (slices != nullptr) (*slices)[key] = ConvertSlice(key, item, FindSlice(*previous, key));
-    (*map)[key] = std::make_shared<const Json>(std::move(item));
-    item = Json();  // frees the rest of the JSON now (a relist of a large cluster is many GB as JSON)
+// One (re)list of a kind. Slices are converted outside write_mu_ (the slow part); `previous_` only lets an
+// unchanged slice keep its conversion, so a concurrent writer cannot make the result wrong.
+class ClusterStore::StoreReplaceBuilder final : public ReplaceBuilder {
+ public:
+  StoreReplaceBuilder(ClusterStore& store, const ResourceType& type) : store_(store) {
+    known_ = ObjectKindOf(type, &kind_);
+    if (known_ && kind_ == ObjectKind::kResourceSlice) {
+      previous_ = store_.Load()->slices;
+      slices_ = std::make_shared<SliceMap>();
+    }
   }
-  std::lock_guard<std::mutex> lock(write_mu_);
-  auto next = NextSnapshot(*Load());
-  next->objects[static_cast<size_t>(kind)] = std::move(map);
-  if (slices != nullptr) next->slices = std::move(slices);
-  Publish(std::move(next), kind);
+
+  void AddPage(std::vector<Json> items) override {
+    if (!known_) return;
+    for (auto& item : items) {
+      std::string key = ObjectKey(item);
+      if (slices_ != nullptr) (*slices_)[key] = ConvertSlice(key, item, FindSlice(*previous_, key));
+      (*map_)[key] = std::make_shared<const Json>(std::move(item));
+      item = Json();  // frees the rest of the JSON now (a relist of a large cluster is many GB as JSON)
+    }
+  }
+
+  void Commit() override {
+    if (!known_ || committed_) return;
+    committed_ = true;
+    std::lock_guard<std::mutex> lock(store_.write_mu_);
+    auto next = NextSnapshot(*store_.Load());
+    next->objects[static_cast<size_t>(kind_)] = std::move(map_);
+    if (slices_ != nullptr) next->slices = std::move(slices_);
+    store_.Publish(std::move(next), kind_);
+  }
+
+ private:
+  ClusterStore& store_;
+  ObjectKind kind_ = ObjectKind::kNode;
+  bool known_ = false;
+  bool committed_ = false;
+  std::shared_ptr<ObjectMap> map_ = std::make_shared<ObjectMap>();
+  std::shared_ptr<const SliceMap> previous_;  // kResourceSlice only
+  std::shared_ptr<SliceMap> slices_;          // kResourceSlice only
+};
+
+std::unique_ptr<ReplaceBuilder> ClusterStore::BeginReplace(const ResourceType& type) {
+  return std::make_unique<StoreReplaceBuilder>(*this, type);
+}
+
+void ClusterStore::Replace(const ResourceType& type, std::vector<Json> items) {
+  auto builder = BeginReplace(type);
+  builder->AddPage(std::move(items));
+  builder->Commit();
 }
 
 void ClusterStore::Upsert(const ResourceType& type, Json object) {

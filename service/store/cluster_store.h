@@ -81,11 +81,17 @@ class ClusterStore final : public ReflectorSink {
 
   // ReflectorSink.
   void Replace(const ResourceType& type, std::vector<Json> items) override;
+  // Converts each page's ResourceSlices (and strips their devices) as the page arrives, off the writer lock,
+  // and keeps nothing else of the page's JSON; Commit() publishes the whole new map of the kind in one
+  // snapshot. Nothing is visible before Commit(). A builder for a type the store does not hold ignores all.
+  std::unique_ptr<ReplaceBuilder> BeginReplace(const ResourceType& type) override;
   void Upsert(const ResourceType& type, Json object) override;
   void Remove(const ResourceType& type, const Json& object) override;
   void MarkSynced(const ResourceType& type) override;
 
  private:
+  class StoreReplaceBuilder;
+
   // Installs `next` as the current snapshot and notifies listeners. Called with write_mu_ held.
   void Publish(std::shared_ptr<const ClusterSnapshot> next, ObjectKind changed);
 

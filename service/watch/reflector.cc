@@ -7,6 +7,29 @@
 
 namespace allot::svc {
 
+namespace {
+
+// Keeps every page and hands them to ReflectorSink::Replace at Commit().
+class BufferingReplaceBuilder final : public ReplaceBuilder {
+ public:
+  BufferingReplaceBuilder(ReflectorSink& sink, const ResourceType& type) : sink_(sink), type_(type) {}
+  void AddPage(std::vector<Json> items) override {
+    for (auto& item : items) items_.push_back(std::move(item));
+  }
+  void Commit() override { sink_.Replace(type_, std::move(items_)); }
+
+ private:
+  ReflectorSink& sink_;
+  const ResourceType& type_;
+  std::vector<Json> items_;
+};
+
+}  // namespace
+
+std::unique_ptr<ReplaceBuilder> ReflectorSink::BeginReplace(const ResourceType& type) {
+  return std::make_unique<BufferingReplaceBuilder>(*this, type);
+}
+
 Reflector::Reflector(KubeClient& client, const ResourceType& type, ReflectorSink& sink, ReflectorOptions options,
                      ServiceMetrics* metrics)
     : client_(client),
@@ -78,21 +101,25 @@ bool Reflector::Backoff() {
 }
 
 Status Reflector::ListAll() {
-  std::vector<Json> items;
+  // Pages go to the builder as they arrive, so at most one page is held as JSON here; a failure part-way
+  // drops the builder and publishes nothing.
+  std::unique_ptr<ReplaceBuilder> builder = sink_.BeginReplace(type_);
   ListOptions list_options;
   list_options.limit = options_.page_size;
   std::string rv;
+  size_t count = 0;
   while (true) {
     if (stopping_.load()) return CancelledError("stopping");
     auto page = client_.List(type_, list_options);
     if (!page.ok()) return page.status();
-    for (auto& item : page->items) items.push_back(std::move(item));
+    count += page->items.size();
     rv = page->resource_version;
-    if (page->continue_token.empty()) break;
-    list_options.continue_token = page->continue_token;
+    std::string next = std::move(page->continue_token);
+    builder->AddPage(std::move(page->items));
+    if (next.empty()) break;
+    list_options.continue_token = std::move(next);
   }
-  size_t count = items.size();
-  sink_.Replace(type_, std::move(items));
+  builder->Commit();
   SetResourceVersion(rv);
   lists_completed_.fetch_add(1);
   spdlog::debug("reflector {}: listed {} objects at resourceVersion {}", type_.resource, count, rv);

@@ -1,7 +1,10 @@
 // Reflector: keeps one resource type of the API server mirrored into a sink, the way client-go's
 // tools/cache reflector does.
 //
-//   List (paged, limit/continue, consistent read) -> sink.Replace(all items)  -> synced() = true
+//   List (paged, limit/continue, consistent read): each page goes to the sink's ReplaceBuilder as it arrives
+//   (and its JSON is freed before the next page is fetched); after the last page the builder's Commit()
+//   replaces the sink's state in one step -> synced() = true. A list that fails part-way drops the builder
+//   (nothing is published) and is retried from the first page.
 //   Watch from the list's resourceVersion with allowWatchBookmarks and a random 5-10 min timeoutSeconds:
 //     ADDED/MODIFIED -> sink.Upsert, DELETED -> sink.Remove, BOOKMARK -> only the resume point moves.
 //   A stream that ends (server timeout, disconnect) resumes from the last resourceVersion seen.
@@ -16,6 +19,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <random>
 #include <string>
@@ -27,12 +31,26 @@
 
 namespace allot::svc {
 
+// Collects the pages of one (re)list. AddPage() may be called any number of times, then Commit() at most
+// once; a builder destroyed without Commit() changes nothing. Used from one thread.
+class ReplaceBuilder {
+ public:
+  virtual ~ReplaceBuilder() = default;
+  // The next page's items, in list order. The builder may convert and drop them at once.
+  virtual void AddPage(std::vector<Json> items) = 0;
+  // Replaces the sink's state of the type with every item added (keys absent were deleted), atomically.
+  virtual void Commit() = 0;
+};
+
 // Receives the mirrored state of one type. Called from one reflector thread at a time.
 class ReflectorSink {
  public:
   virtual ~ReflectorSink() = default;
   // The complete current state after a (re)list; keys absent from `items` were deleted.
   virtual void Replace(const ResourceType& type, std::vector<Json> items) = 0;
+  // A builder for a paged (re)list. The default one keeps the pages and calls Replace() with all items at
+  // Commit(); sinks that can take the pages as they come (ClusterStore) override it to bound memory.
+  virtual std::unique_ptr<ReplaceBuilder> BeginReplace(const ResourceType& type);
   virtual void Upsert(const ResourceType& type, Json object) = 0;
   virtual void Remove(const ResourceType& type, const Json& object) = 0;
   // Called once when the initial list has been delivered.

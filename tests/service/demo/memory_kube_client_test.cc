@@ -1,6 +1,10 @@
 // MemoryKubeClient semantics (preconditions, status split, binding, watch, 410) and the demo loader.
 #include "service/demo/memory_kube_client.h"
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -106,6 +110,98 @@ TEST(DemoClusterTest, LoadsTheShippedDemoAndParsesYaml) {
   EXPECT_EQ((*yaml)[1]["kind"], "Pod");
   EXPECT_FALSE(ParseManifests("{", false).ok());
   EXPECT_EQ(LoadDemoDirectory("no/such/dir", kube).status().code(), StatusCode::kNotFound);
+}
+
+std::vector<std::string> Names(const std::vector<Json>& objects) {
+  std::vector<std::string> out;
+  for (const auto& o : objects) out.push_back(o["metadata"]["name"].get<std::string>());
+  return out;
+}
+
+// ForEachManifest (the streaming parse LoadDemoDirectory uses) gives the objects of parsing in one piece.
+TEST(DemoClusterTest, StreamingParseExpandsListsArraysAndNestedListsInOrder) {
+  auto parse = [](const std::string& text) {
+    std::vector<Json> out;
+    Status status = ForEachManifest(text, /*yaml=*/false, [&](Json o) {
+      out.push_back(std::move(o));
+      return OkStatus();
+    });
+    EXPECT_TRUE(status.ok()) << status;
+    return out;
+  };
+  // kind before items (streamed), with a nested list and a non-object item.
+  auto list = parse(R"({"apiVersion":"v1","kind":"List","metadata":{"name":"outer"},"items":[
+      {"kind":"Node","metadata":{"name":"a"}}, 7,
+      {"kind":"NodeList","items":[{"kind":"Node","metadata":{"name":"b"}},{"kind":"Node","metadata":{"name":"c"}}]},
+      [{"kind":"Node","metadata":{"name":"d"}}],
+      {"kind":"Node","metadata":{"name":"e"},"items":[{"metadata":{"name":"not-an-item"}}]}]})");
+  EXPECT_EQ(Names(list), (std::vector<std::string>{"a", "b", "c", "d", "e"}));
+  ASSERT_EQ(list.size(), 5u);
+  EXPECT_EQ(list[4]["items"].size(), 1u) << "a non-list object keeps its items field";
+  // kind after items: expanded at the end, same objects.
+  EXPECT_EQ(Names(parse(R"({"items":[{"kind":"Node","metadata":{"name":"x"}}],"kind":"List"})")),
+            (std::vector<std::string>{"x"}));
+  // A top-level array.
+  EXPECT_EQ(Names(parse(R"([{"kind":"Node","metadata":{"name":"p"}},{"kind":"List","items":[{"kind":"Node","metadata":{"name":"q"}}]}])")),
+            (std::vector<std::string>{"p", "q"}));
+  // An object with "items" whose kind is not a list is one object.
+  auto single = parse(R"({"kind":"Thing","metadata":{"name":"t"},"items":[{"metadata":{"name":"u"}}]})");
+  ASSERT_EQ(single.size(), 1u);
+  EXPECT_EQ(single[0]["metadata"]["name"], "t");
+  EXPECT_EQ(single[0]["items"][0]["metadata"]["name"], "u");
+  // ParseManifests goes through the same path.
+  auto whole = ParseManifests(R"({"kind":"List","items":[{"metadata":{"name":"m"}},{"metadata":{"name":"n"}}]})", false);
+  ASSERT_TRUE(whole.ok());
+  EXPECT_EQ(Names(*whole), (std::vector<std::string>{"m", "n"}));
+}
+
+TEST(DemoClusterTest, StreamingParseEmitsItemsAsTheyEndAndStopsAtTheFirstEmitError) {
+  // Items are handed over while the text is still being parsed: those before a syntax error were emitted.
+  std::vector<std::string> seen;
+  auto collect = [&](Json o) {
+    seen.push_back(o["metadata"]["name"].get<std::string>());
+    return OkStatus();
+  };
+  Status bad = ForEachManifest(R"({"kind":"List","items":[{"metadata":{"name":"a"}},{"metadata":{"name":"b"}},{"metad)",
+                               false, collect);
+  EXPECT_EQ(bad.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(seen, (std::vector<std::string>{"a", "b"}));
+
+  int calls = 0;
+  Status stopped = ForEachManifest(R"([{"metadata":{"name":"a"}},{"metadata":{"name":"b"}},{"metadata":{"name":"c"}}])",
+                                   false, [&](Json) {
+                                     return ++calls == 2 ? InvalidArgumentError("rejected") : OkStatus();
+                                   });
+  EXPECT_EQ(stopped.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(calls, 2) << "no emit after the first error";
+}
+
+TEST(DemoClusterTest, LoadsALargeListFileObjectByObject) {
+  auto dir = std::filesystem::temp_directory_path() / ("allot-demo-test-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream out(dir / "20-nodes.json");
+    out << R"({"apiVersion":"v1","kind":"List","items":[)";
+    for (int i = 0; i < 1000; ++i) out << (i ? "," : "") << R"({"kind":"Node","metadata":{"name":"n)" << i << R"("}})";
+    out << "]}";
+    std::ofstream(dir / "30-bad.json") << R"({"kind":"Node","metadata":{}})";
+  }
+  MemoryKubeClient kube;
+  auto loaded = LoadDemoDirectory(dir.string(), kube);
+  EXPECT_FALSE(loaded.ok()) << "an object without a name is an error";
+  EXPECT_NE(loaded.status().message().find("30-bad.json"), std::string::npos) << loaded.status();
+  ListOptions all;
+  all.limit = 0;
+  auto nodes = kube.List(NodesResource(), all);
+  ASSERT_TRUE(nodes.ok());
+  EXPECT_EQ(nodes->items.size(), 1000u) << "the objects before the bad file stay loaded";
+  std::filesystem::remove(dir / "30-bad.json");
+  MemoryKubeClient fresh;
+  auto ok = LoadDemoDirectory(dir.string(), fresh);
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  EXPECT_EQ(*ok, 1000u);
+  EXPECT_TRUE(fresh.Get(NodesResource(), "", "n999").ok());
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

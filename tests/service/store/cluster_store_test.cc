@@ -38,6 +38,83 @@ TEST(ClusterStoreTest, ReplaceUpsertRemoveAndSync) {
   EXPECT_EQ(store.Load()->revision, 7u);
 }
 
+// A node-local slice with `devices` plain devices.
+Json DeviceSlice(const std::string& name, const std::string& rv, int devices) {
+  Json list = Json::array();
+  for (int i = 0; i < devices; ++i) list.push_back({{"name", "dev-" + std::to_string(i)}});
+  return {{"apiVersion", "resource.k8s.io/v1"},
+          {"kind", "ResourceSlice"},
+          {"metadata", {{"name", name}, {"resourceVersion", rv}}},
+          {"spec",
+           {{"driver", "gpu.example.com"},
+            {"nodeName", name},
+            {"pool", {{"name", name}, {"generation", 1}, {"resourceSliceCount", 1}}},
+            {"devices", list}}}};
+}
+
+TEST(ClusterStoreTest, PagedReplacePublishesOnceAtCommitWithEveryPage) {
+  ClusterStore store;
+  int publications = 0;
+  store.AddListener([&](const std::shared_ptr<const ClusterSnapshot>&) { ++publications; });
+  auto builder = store.BeginReplace(ResourceSlicesResource());
+  builder->AddPage({DeviceSlice("s1", "5", 2), DeviceSlice("s2", "6", 3)});
+  EXPECT_EQ(publications, 0) << "nothing is visible before Commit";
+  EXPECT_EQ(store.Load()->of(ObjectKind::kResourceSlice).size(), 0u);
+  EXPECT_EQ(store.Load()->slices->size(), 0u);
+  builder->AddPage({DeviceSlice("s3", "7", 1)});
+  EXPECT_EQ(publications, 0);
+  builder->Commit();
+  EXPECT_EQ(publications, 1);
+  auto snapshot = store.Load();
+  EXPECT_EQ(snapshot->revision, 1u);
+  ASSERT_EQ(snapshot->of(ObjectKind::kResourceSlice).size(), 3u);
+  ASSERT_EQ(snapshot->slices->size(), 3u);
+  const auto& s2 = snapshot->slices->at("s2");
+  ASSERT_NE(s2->slice, nullptr) << s2->problem;
+  EXPECT_EQ(s2->slice->devices.size(), 3u);
+  EXPECT_EQ(s2->resource_version, "6");
+  auto json = snapshot->Find(ObjectKind::kResourceSlice, "s2");
+  ASSERT_NE(json, nullptr);
+  EXPECT_FALSE((*json)["spec"].contains("devices")) << "the store keeps the slice converted, not as JSON";
+  EXPECT_EQ((*json)["spec"]["pool"]["name"], "s2");
+}
+
+TEST(ClusterStoreTest, PagedRelistDropsObjectsMissingFromEveryPageAndReusesUnchangedSlices) {
+  ClusterStore store;
+  store.Replace(ResourceSlicesResource(), {DeviceSlice("a", "1", 1), DeviceSlice("b", "2", 1), DeviceSlice("c", "3", 1)});
+  auto before = store.Load();
+  auto builder = store.BeginReplace(ResourceSlicesResource());
+  builder->AddPage({DeviceSlice("a", "1", 1)});
+  builder->AddPage({DeviceSlice("c", "9", 4)});
+  builder->Commit();
+  auto after = store.Load();
+  EXPECT_EQ(after->revision, before->revision + 1);
+  EXPECT_EQ(after->of(ObjectKind::kResourceSlice).size(), 2u);
+  EXPECT_EQ(after->Find(ObjectKind::kResourceSlice, "b"), nullptr) << "b was deleted while the watch was gone";
+  EXPECT_EQ(after->slices->count("b"), 0u);
+  EXPECT_EQ(after->slices->at("a"), before->slices->at("a")) << "same resourceVersion: conversion kept";
+  ASSERT_NE(after->slices->at("c")->slice, nullptr);
+  EXPECT_EQ(after->slices->at("c")->slice->devices.size(), 4u);
+  EXPECT_EQ(before->slices->size(), 3u) << "a loaded snapshot never changes";
+}
+
+TEST(ClusterStoreTest, PagedReplaceWithoutCommitChangesNothing) {
+  ClusterStore store;
+  store.Replace(NodesResource(), {Named("a"), Named("b")});
+  {
+    auto builder = store.BeginReplace(NodesResource());
+    builder->AddPage({Named("c")});
+  }  // dropped: the list failed part-way
+  auto snapshot = store.Load();
+  EXPECT_EQ(snapshot->revision, 1u);
+  EXPECT_EQ(snapshot->of(ObjectKind::kNode).size(), 2u);
+  EXPECT_EQ(snapshot->Find(ObjectKind::kNode, "c"), nullptr);
+  auto ignored = store.BeginReplace(PodsResource());  // not a stored kind
+  ignored->AddPage({Named("p", "ns")});
+  ignored->Commit();
+  EXPECT_EQ(store.Load()->revision, 1u);
+}
+
 TEST(ClusterStoreTest, ReadersSeeConsistentSnapshotsWhileWritersRun) {
   ClusterStore store;
   std::atomic<bool> stop{false};

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -156,6 +157,79 @@ TEST(ReflectorTest, PagedListWatchBookmarkThenGoneEventRelists) {
   EXPECT_EQ(metrics.ValueForTest("allot_watch_lists_total", {{"kind", "ResourceSlice"}, {"reason", "gone"}}), 1);
   EXPECT_EQ(metrics.ValueForTest("allot_watch_events_total", {{"kind", "ResourceSlice"}, {"type", "BOOKMARK"}}), 1);
   EXPECT_EQ(metrics.ValueForTest("allot_watch_synced", {{"kind", "ResourceSlice"}}), 1);
+}
+
+// The store takes a paged list page by page (ClusterStore::BeginReplace) but publishes it once, whole: no
+// snapshot ever shows part of a list; a relist drops what is gone; a list failing on a later page publishes
+// nothing and starts again from the first page.
+TEST(ReflectorTest, PagedRelistIsPublishedOnceWholeAndDropsDeletedObjects) {
+  FakeApiServer server;
+  std::atomic<int> first_pages{0};
+  std::atomic<int> second_list_page_2{0};
+  std::atomic<int> watches{0};
+  server.OnGet("/apis/resource.k8s.io/v1/resourceslices", [&](const httplib::Request& req, httplib::Response& res) {
+    if (req.has_param("watch")) {
+      if (++watches == 1) {
+        res.status = 410;
+        res.set_content(R"J({"kind":"Status","apiVersion":"v1","status":"Failure","reason":"Expired","code":410,"message":"too old resource version: 10 (15)"})J",
+                        "application/json");
+      } else {
+        server.Stream(res, {}, FakeApiServer::End::kHang);
+      }
+      return;
+    }
+    const std::string cont = req.get_param_value("continue");
+    if (cont.empty()) {
+      if (++first_pages == 1) {
+        res.set_content(ListBody({Slice("s1", "1", 1), Slice("s2", "2", 1)}, "10", "l1-p2"), "application/json");
+      } else {
+        res.set_content(ListBody({Slice("s1", "11", 2), Slice("s2", "2", 1)}, "20", "l2-p2"), "application/json");
+      }
+    } else if (cont == "l1-p2") {
+      res.set_content(ListBody({Slice("s3", "3", 1), Slice("s4", "4", 1)}, "10", "l1-p3"), "application/json");
+    } else if (cont == "l1-p3") {
+      res.set_content(ListBody({Slice("s5", "5", 1)}, "10", ""), "application/json");
+    } else if (cont == "l2-p2") {
+      if (++second_list_page_2 == 1) {
+        res.status = 500;
+        res.set_content(R"({"kind":"Status","code":500,"message":"etcd unavailable"})", "application/json");
+        return;
+      }
+      res.set_content(ListBody({Slice("s4", "4", 1)}, "20", ""), "application/json");
+    } else {
+      res.status = 400;
+    }
+  });
+  auto client = ClientFor(server);
+  ClusterStore store;
+  std::mutex mu;
+  std::vector<size_t> published;  // slice count of every published snapshot
+  store.AddListener([&](const std::shared_ptr<const ClusterSnapshot>& s) {
+    std::lock_guard<std::mutex> lock(mu);
+    published.push_back(s->of(ObjectKind::kResourceSlice).size());
+    EXPECT_EQ(s->slices->size(), s->of(ObjectKind::kResourceSlice).size()) << "JSON and converted slices agree";
+  });
+  Reflector reflector(*client, ResourceSlicesResource(), store, FastOptions());
+  reflector.Start();
+  ASSERT_TRUE(Eventually([&] { return watches.load() >= 2; }));
+  reflector.Stop();
+
+  EXPECT_EQ(reflector.lists_completed(), 2);
+  EXPECT_EQ(second_list_page_2.load(), 2);
+  EXPECT_EQ(first_pages.load(), 3) << "the failed list starts again from the first page";
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    // initial list (5), MarkSynced (5), relist (3): never a partial list, nothing from the failed attempt.
+    EXPECT_EQ(published, (std::vector<size_t>{5, 5, 3}));
+  }
+  auto snapshot = store.Load();
+  ASSERT_EQ(snapshot->of(ObjectKind::kResourceSlice).size(), 3u);
+  EXPECT_EQ(snapshot->Find(ObjectKind::kResourceSlice, "s3"), nullptr);
+  EXPECT_EQ(snapshot->Find(ObjectKind::kResourceSlice, "s5"), nullptr);
+  ASSERT_NE(snapshot->Find(ObjectKind::kResourceSlice, "s1"), nullptr);
+  EXPECT_EQ((*snapshot->Find(ObjectKind::kResourceSlice, "s1"))["metadata"]["resourceVersion"], "11");
+  EXPECT_EQ(snapshot->slices->at("s1")->resource_version, "11");
+  EXPECT_EQ(reflector.resource_version(), "20");
 }
 
 TEST(ReflectorTest, WatchAnsweringHttp410Relists) {
