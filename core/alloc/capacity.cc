@@ -75,10 +75,15 @@ std::optional<CapacityMap> ComputeConsumption(const model::Device& device, const
     const Quantity* requested = Find(&requests, cap.name);
     Quantity consumed = ConsumedFor(cap, requested);
     if (ViolatesPolicy(cap, consumed)) return std::nullopt;
-    Quantity total = consumed;
-    if (const Quantity* a = Find(aggregated, cap.name)) total = total.Add(*a);
-    if (const Quantity* f = Find(in_flight, cap.name)) total = total.Add(*f);
-    if (total.Compare(cap.value) > 0) return std::nullopt;
+    const Quantity* a = Find(aggregated, cap.name);
+    const Quantity* f = Find(in_flight, cap.name);
+    if (a == nullptr && f == nullptr) {
+      if (consumed.Compare(cap.value) > 0) return std::nullopt;
+    } else {
+      Quantity total = a != nullptr ? consumed.Add(*a) : consumed.Add(*f);
+      if (a != nullptr && f != nullptr) total = total.Add(*f);
+      if (total.Compare(cap.value) > 0) return std::nullopt;
+    }
     out.emplace_back(cap.name, std::move(consumed));
   }
   return out;

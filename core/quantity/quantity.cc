@@ -746,6 +746,34 @@ std::string Quantity::ToString() const {
     std::optional<std::string> suffix = ConstructSuffix(2, exponent * 10, Format::kBinarySI);
     return number + suffix.value_or(std::string());
   }
+  if (!is_dec() && format != Format::kDecimalExponent) {
+    // Fast path (int64 mantissa, DecimalSI): Int64CanonicalBytes and the SI suffix without
+    // temporary strings; an exponent without an SI suffix or an overflow takes the general path.
+    int32_t times;
+    int64_t amount = RemoveInt64Factors(value_, 10, &times);
+    int64_t exponent = static_cast<int64_t>(scale_) + times;
+    const int64_t r = exponent % 3;
+    bool ok = true;
+    if (r == 1 || r == -2) {
+      ok = MulInt64(amount, 10, &amount);
+      exponent -= 1;
+    } else if (r == 2 || r == -1) {
+      ok = MulInt64(amount, 100, &amount);
+      exponent -= 2;
+    }
+    static constexpr std::string_view kSI[] = {"n", "u", "m", "", "k", "M", "G", "T", "P", "E"};
+    if (ok && exponent >= -9 && exponent <= 18) {
+      const std::string_view suffix = kSI[(exponent + 9) / 3];
+      char buf[24];
+      auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), amount);
+      static_cast<void>(ec);  // 24 bytes always hold an int64
+      std::string out;
+      out.reserve(static_cast<size_t>(end - buf) + suffix.size());
+      out.append(buf, end);
+      out.append(suffix);
+      return out;
+    }
+  }
   auto [number, exponent] = is_dec() ? DecCanonicalBytes(*dec_) : Int64CanonicalBytes(value_, scale_);
   std::optional<std::string> suffix = ConstructSuffix(10, exponent, format);
   if (!suffix) suffix = ConstructSuffix(10, exponent, Format::kDecimalExponent);
