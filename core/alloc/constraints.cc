@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <iterator>
 #include <map>
-#include <optional>
+#include <string_view>
 #include <utility>
 #include <variant>
 
@@ -21,6 +21,27 @@ bool Applies(const std::vector<std::string>& names, const std::string& request, 
   }
   return false;
 }
+
+// A constraint's attribute name, split once: Device::FindAttribute without the per-call split
+// and in one pass (an exact key match wins over the bare id, which counts only when the
+// domain is the device's driver).
+struct AttributeName {
+  explicit AttributeName(std::string name) : full(std::move(name)), slash(full.find('/')) {}
+
+  const model::Attribute* Find(const model::Device& device, const std::string& driver) const {
+    const bool try_id = slash != std::string::npos && driver.size() == slash && full.compare(0, slash, driver) == 0;
+    const std::string_view id = try_id ? std::string_view(full).substr(slash + 1) : std::string_view();
+    const model::Attribute* by_id = nullptr;
+    for (const auto& a : device.attributes) {
+      if (a.key == full) return &a;
+      if (try_id && by_id == nullptr && a.key == id) by_id = &a;
+    }
+    return by_id;
+  }
+
+  std::string full;
+  size_t slash;
+};
 
 bool IsList(const cel::AttributeValue& v) { return v.index() >= 4; }
 
@@ -82,7 +103,7 @@ class MatchAttribute final : public Constraint {
   bool Add(const std::string& request, const std::string& subrequest, const model::Device& device,
            const std::string& driver) override {
     if (!Applies(requests_, request, subrequest)) return true;
-    const model::Attribute* attr = device.FindAttribute(attribute_, driver);
+    const model::Attribute* attr = attribute_.Find(device, driver);
     if (attr == nullptr || !attr->value) return false;
     if (list_mode_) {
       ValueSet set = ToSet(*attr->value);
@@ -100,7 +121,7 @@ class MatchAttribute final : public Constraint {
     }
     if (IsList(*attr->value)) return false;
     if (num_devices_ == 0) {
-      value_ = *attr->value;
+      value_ = &*attr->value;
       num_devices_ = 1;
       return true;
     }
@@ -116,10 +137,11 @@ class MatchAttribute final : public Constraint {
 
  private:
   std::vector<std::string> requests_;
-  std::string attribute_;
+  AttributeName attribute_;
   bool list_mode_;
   int num_devices_ = 0;
-  std::optional<cel::AttributeValue> value_;
+  // The first device's value (devices live in the snapshot, which outlives the search).
+  const cel::AttributeValue* value_ = nullptr;
   ValueSet intersection_;
 };
 
@@ -131,7 +153,7 @@ class DistinctAttribute final : public Constraint {
   bool Add(const std::string& request, const std::string& subrequest, const model::Device& device,
            const std::string& driver) override {
     if (!Applies(requests_, request, subrequest)) return true;
-    const model::Attribute* attr = device.FindAttribute(attribute_, driver);
+    const model::Attribute* attr = attribute_.Find(device, driver);
     if (attr == nullptr || !attr->value) return false;
     if (list_mode_) {
       ValueSet set = ToSet(*attr->value);
@@ -143,23 +165,31 @@ class DistinctAttribute final : public Constraint {
     }
     if (IsList(*attr->value)) return false;
     for (const auto& [name, stored] : values_) {
-      if (ScalarEqual(stored, *attr->value)) return false;
+      if (ScalarEqual(*stored, *attr->value)) return false;
     }
-    values_.insert_or_assign(request, *attr->value);
+    auto it = std::find_if(values_.begin(), values_.end(), [&](const auto& e) { return e.first == request; });
+    if (it != values_.end()) {
+      it->second = &*attr->value;
+    } else {
+      values_.emplace_back(request, &*attr->value);
+    }
     return true;
   }
 
   void Remove(const std::string& request, const std::string& subrequest) override {
     if (!Applies(requests_, request, subrequest)) return;
-    values_.erase(request);
+    auto it = std::find_if(values_.begin(), values_.end(), [&](const auto& e) { return e.first == request; });
+    if (it != values_.end()) values_.erase(it);
     sets_.erase(request);
   }
 
  private:
   std::vector<std::string> requests_;
-  std::string attribute_;
+  AttributeName attribute_;
   bool list_mode_;
-  std::map<std::string, cel::AttributeValue> values_;
+  // One value per base request name (unordered: only "does any equal" is asked); values point
+  // into devices of the snapshot, which outlives the search.
+  std::vector<std::pair<std::string, const cel::AttributeValue*>> values_;
   std::map<std::string, ValueSet> sets_;
 };
 

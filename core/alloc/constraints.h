@@ -7,6 +7,9 @@
 // purpose: list-mode matchAttribute never widens its intersection again, and
 // distinctAttribute remembers one value per base request name (§13.5, §13.6).
 //
+// Lifetime: a constraint keeps pointers to attribute values of the devices passed to Add(), so
+// those devices (the snapshot's) must outlive it; a search's constraints do.
+//
 // Thread safety: not thread-safe; owned by one search.
 #pragma once
 

@@ -80,6 +80,38 @@ TEST(ConstraintsTest, MatchAttributeFixesValueUntilAllRemoved) {
   EXPECT_FALSE(other->Add("req", "", a, "driver-a"));
 }
 
+// Device::FindAttribute's rule, kept by the constraints' own lookup: the fully qualified key
+// wins wherever it is listed; the bare id counts only for the device's own driver.
+TEST(ConstraintsTest, FullyQualifiedKeyWinsOverBareId) {
+  model::Device a, b;
+  a.attributes.push_back(model::Attribute{"numa", cel::AttributeValue(int64_t{1})});
+  a.attributes.push_back(model::Attribute{"driver-a/numa", cel::AttributeValue(int64_t{7})});
+  b.attributes.push_back(model::Attribute{"numa", cel::AttributeValue(int64_t{7})});
+  auto c = MakeMatchAttribute({}, "driver-a/numa", false);
+  EXPECT_TRUE(c->Add("req", "", a, "driver-a"));   // value 7 (the qualified key), not 1
+  EXPECT_TRUE(c->Add("req", "", b, "driver-a"));   // bare "numa" = 7
+  auto foreign = MakeMatchAttribute({}, "driver-a/numa", false);
+  EXPECT_TRUE(foreign->Add("req", "", a, "driver-b"));  // qualified key matches for any driver
+  EXPECT_FALSE(foreign->Add("req", "", b, "driver-b"));  // bare id only for driver-a
+  auto no_domain = MakeMatchAttribute({}, "numa", false);
+  EXPECT_TRUE(no_domain->Add("req", "", a, "driver-a"));  // exact key "numa" = 1
+  EXPECT_FALSE(no_domain->Add("req", "", b, "driver-a"));
+}
+
+TEST(ConstraintsTest, DistinctScalarRemembersOneValuePerRequest) {
+  model::Device a, b;
+  a.attributes.push_back(model::Attribute{"numa", cel::AttributeValue(int64_t{1})});
+  b.attributes.push_back(model::Attribute{"numa", cel::AttributeValue(int64_t{2})});
+  auto d = MakeDistinctAttribute({}, "driver-a/numa", false);
+  EXPECT_TRUE(d->Add("r1", "", a, "driver-a"));
+  EXPECT_FALSE(d->Add("r2", "", a, "driver-a"));
+  EXPECT_TRUE(d->Add("r2", "", b, "driver-a"));
+  EXPECT_FALSE(d->Add("r1", "", b, "driver-a"));  // r2 holds 2
+  d->Remove("r2", "");
+  EXPECT_FALSE(d->Add("r3", "", a, "driver-a"));  // r1 still holds 1
+  EXPECT_TRUE(d->Add("r3", "", b, "driver-a"));
+}
+
 TEST(ConstraintsTest, ConstraintOnlyAppliesToNamedRequests) {
   model::Device none;
   auto c = MakeMatchAttribute({"req-1", "req-2/sub"}, "driver-a/numa", false);
