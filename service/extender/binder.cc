@@ -51,6 +51,7 @@ struct Extender::ClaimWrite {
   bool we_allocated = false;   // allocation came from this bind (or its reservation)
   bool wrote_allocation = false;
   bool wrote_reservation = false;
+  std::shared_ptr<const Json> watched;  // the claim as the watch last showed it (may be stale)
 };
 
 StatusOr<api::Pod> Extender::LookupPod(const std::string& ns, const std::string& name, const std::string& uid) {
@@ -73,9 +74,18 @@ Status Extender::WriteClaim(const api::Pod& pod, ClaimWrite& write) {
   const std::string& pod_uid = pod.metadata.uid;
   for (int attempt = 0; attempt < options_.max_write_attempts; ++attempt) {
     if (attempt > 0) metrics_.bind_claim_retries->Add({}).Increment();
-    auto current = kube_.Get(ResourceClaimsResource(), write.ns, write.name);
-    if (!current.ok()) return current.status();
-    Json claim = std::move(current).value();
+    // The first attempt starts from the watch's copy when it shows the claim free (the common case): every
+    // write below has the copy's resourceVersion as precondition, so a stale copy costs a 409 and a retry
+    // from a fresh GET, never a wrong write. This saves one API call per claim and bind.
+    Json claim;
+    if (attempt == 0 && write.watched != nullptr && !IsAllocated(*write.watched) &&
+        !ReservedFor(*write.watched, pod_uid)) {
+      claim = *write.watched;
+    } else {
+      auto current = kube_.Get(ResourceClaimsResource(), write.ns, write.name);
+      if (!current.ok()) return current.status();
+      claim = std::move(current).value();
+    }
     if (claim["metadata"].contains("deletionTimestamp") && !claim["metadata"]["deletionTimestamp"].is_null()) {
       return FailedPreconditionError("resourceclaim " + write.key + " is being deleted");
     }
@@ -191,6 +201,7 @@ Extender::Reply Extender::Bind(std::string_view body) {
       write.ns = claim.claim.metadata.namespace_.empty() ? ns : claim.claim.metadata.namespace_;
       write.name = claim.claim.metadata.name;
       write.key = claim.key;
+      write.watched = claim.object;
       const api::AllocationResult* allocation = nullptr;
       if (claim.claim.status.allocation.has_value()) {
         allocation = &*claim.claim.status.allocation;
