@@ -14,12 +14,18 @@ struct Gathered {
   std::vector<const SliceEntry*> slices;
 };
 
-StatusOr<bool> Relevant(const model::Slice& s, const model::Node& node, bool partitionable) {
+// `*reads_labels` becomes true when a node selector (the only use of the node's labels) is looked
+// at; it is conservative: a selection with a selector counts even if its nodeName decides.
+StatusOr<bool> Relevant(const model::Slice& s, const model::Node& node, bool partitionable, bool* reads_labels) {
   if (!partitionable && (s.has_per_device_node_selection_field || !s.shared_counters.empty())) return false;
   if (!s.shared_counters.empty()) return true;
-  if (s.node_selection.any_set()) return model::Matches(s.node_selection, node);
+  if (s.node_selection.any_set()) {
+    if (s.node_selection.node_selector) *reads_labels = true;
+    return model::Matches(s.node_selection, node);
+  }
   if (s.per_device_node_selection) {
     for (const auto& d : s.devices) {
+      if (d.node_selection.node_selector) *reads_labels = true;
       StatusOr<bool> m = model::Matches(d.node_selection, node);
       if (!m.ok()) return m;
       if (*m) return true;
@@ -133,14 +139,13 @@ std::shared_ptr<const BuiltPool> BuildPool(const Snapshot& snapshot, std::string
   return built;
 }
 
-}  // namespace
-
-StatusOr<NodePools> GatherPools(const Snapshot& snapshot, const model::Node& node, bool partitionable_devices) {
+StatusOr<NodePools> GatherPoolsImpl(const Snapshot& snapshot, const model::Node& node, bool partitionable_devices,
+                                    bool* reads_labels) {
   std::map<std::pair<std::string_view, std::string_view>, Gathered> gathered;
   auto consider = [&](uint32_t idx) -> Status {
     const SliceEntry& e = snapshot.slices()[idx];
     const model::Slice& s = *e.slice;
-    StatusOr<bool> relevant = Relevant(s, node, partitionable_devices);
+    StatusOr<bool> relevant = Relevant(s, node, partitionable_devices, reads_labels);
     if (!relevant.ok()) return relevant.status();
     if (!*relevant) return OkStatus();
     Gathered& g = gathered[{s.driver, s.pool}];
@@ -204,16 +209,28 @@ StatusOr<NodePools> GatherPools(const Snapshot& snapshot, const model::Node& nod
   return out;
 }
 
+}  // namespace
+
+StatusOr<NodePools> GatherPools(const Snapshot& snapshot, const model::Node& node, bool partitionable_devices) {
+  bool reads_labels = false;
+  return GatherPoolsImpl(snapshot, node, partitionable_devices, &reads_labels);
+}
+
 StatusOr<std::shared_ptr<const NodePools>> GatherPoolsShared(const Snapshot& snapshot, const model::Node& node,
                                                              bool partitionable_devices) {
   std::string key = node.name;
   key.push_back('\0');
   key.push_back(partitionable_devices ? 'P' : '-');
-  if (auto hit = snapshot.FindNodePools(key); hit != nullptr && hit->labels == node.labels) return hit->pools;
-  StatusOr<NodePools> gathered = GatherPools(snapshot, node, partitionable_devices);
+  if (auto hit = snapshot.FindNodePools(key);
+      hit != nullptr && (!hit->reads_labels || hit->labels == node.labels)) {
+    return hit->pools;
+  }
+  bool reads_labels = false;
+  StatusOr<NodePools> gathered = GatherPoolsImpl(snapshot, node, partitionable_devices, &reads_labels);
   if (!gathered.ok()) return gathered.status();
   auto entry = std::make_shared<NodePoolsEntry>();
-  entry->labels = node.labels;
+  entry->reads_labels = reads_labels;
+  if (reads_labels) entry->labels = node.labels;
   entry->pools = std::make_shared<const NodePools>(std::move(gathered).value());
   snapshot.SetNodePools(key, entry);
   return entry->pools;

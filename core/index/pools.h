@@ -78,13 +78,15 @@ struct NodePools {
 StatusOr<NodePools> GatherPools(const Snapshot& snapshot, const model::Node& node, bool partitionable_devices);
 
 // GatherPools, memoised in the snapshot per node: the result depends only on the snapshot, the node's
-// name and labels, and the feature setting. A node whose labels changed since the memoised result is
-// gathered again. Errors are not memoised. Thread-safe.
+// name and labels, and the feature setting. Labels matter only when a relevant-or-not slice or device
+// of the snapshot was checked against a node selector while gathering for this node; then a node whose
+// labels changed since the memoised result is gathered again. Errors are not memoised. Thread-safe.
 StatusOr<std::shared_ptr<const NodePools>> GatherPoolsShared(const Snapshot& snapshot, const model::Node& node,
                                                              bool partitionable_devices);
 
 struct NodePoolsEntry {
-  std::map<std::string, std::string> labels;  // of the node the pools were gathered for
+  bool reads_labels = false;  // a node selector was evaluated while gathering
+  std::map<std::string, std::string> labels;  // of the node the pools were gathered for (if reads_labels)
   std::shared_ptr<const NodePools> pools;
 };
 

@@ -105,6 +105,39 @@ TEST(PoolsTest, SharedResultFollowsTheNodesLabels) {
   EXPECT_TRUE((*relabelled)->candidates.empty());
 }
 
+TEST(PoolsTest, SharedResultIgnoresLabelsWhenNoSelectorWasRead) {
+  // Only nodeName slices: the labels cannot change the result, so a relabelled node reuses it.
+  auto local = SliceBuilder("s", "driver-a", "pool", "node-1").Device("d0").Build();
+  auto other = SliceBuilder("t", "driver-a", "pool2", "node-2").Device("d1").Build();
+  auto snapshot = testutil::BuildSnapshot({local, other}, {});
+  model::Node node{"node-1", {{"gpu", "yes"}}};
+  auto first = GatherPoolsShared(*snapshot, node, true);
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_EQ((*first)->candidates.size(), 1u);
+  node.labels["gpu"] = "no";
+  auto relabelled = GatherPoolsShared(*snapshot, node, true);
+  ASSERT_TRUE(relabelled.ok());
+  EXPECT_EQ(relabelled->get(), first->get());
+  // A selector slice elsewhere in the snapshot is read for every node: labels matter again.
+  api::ResourceSlice selected = SliceBuilder("u", "driver-b", "pool3", "unused").Device("d2").Build();
+  selected.spec.node_name.reset();
+  api::NodeSelectorRequirement req;
+  req.key = "gpu";
+  req.operator_ = "In";
+  req.values = {"yes"};
+  api::NodeSelectorTerm term;
+  term.match_expressions.push_back(req);
+  selected.spec.node_selector = api::NodeSelector{{term}};
+  auto snapshot2 = testutil::BuildSnapshot({local, other, selected}, {});
+  auto before = GatherPoolsShared(*snapshot2, node, true);  // gpu=no: only d0
+  ASSERT_TRUE(before.ok());
+  EXPECT_EQ((*before)->candidates.size(), 1u);
+  node.labels["gpu"] = "yes";
+  auto after = GatherPoolsShared(*snapshot2, node, true);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ((*after)->candidates.size(), 2u);
+}
+
 TEST(AllocatedStateTest, AdminAccessIgnoredSharesAggregated) {
   auto s = SliceBuilder("s", "drv", "pool", "node-1").Device("d0").Device("d1").Device("d2").Capacity("bw", "10").Build();
   auto snapshot = testutil::BuildSnapshot({s}, {});
