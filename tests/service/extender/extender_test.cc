@@ -23,6 +23,16 @@ class ExtenderTest : public ::testing::Test {
     fx_.LoadDemo();
     fx_.Start();
   }
+  // Binds `n` one-GPU pods to gpu-node-1 (it has 8 GPUs).
+  void BindFillers(int n) {
+    for (int i = 0; i < n; ++i) {
+      std::string name = "filler-" + std::to_string(i);
+      fx_.Create(ClaimJson(name, "gpu.example.com", k40Gi));
+      Json pod = fx_.Create(PodJson(name, {name}));
+      Json bind = {{"PodName", name}, {"PodNamespace", "default"}, {"PodUID", pod["metadata"]["uid"]}, {"Node", "gpu-node-1"}};
+      ASSERT_EQ(ParseReply(fx_.extender->Bind(bind.dump()))["Error"], "");
+    }
+  }
   ExtenderFixture fx_;
 };
 
@@ -116,13 +126,7 @@ TEST_F(ExtenderTest, MalformedBodiesAre400NamingTheField) {
 
 TEST_F(ExtenderTest, PrioritizePacksOntoFullerNodes) {
   // Use 7 of gpu-node-1's 8 GPUs so it is fuller than gpu-node-2.
-  for (int i = 0; i < 7; ++i) {
-    std::string name = "filler-" + std::to_string(i);
-    fx_.Create(ClaimJson(name, "gpu.example.com", k40Gi));
-    Json pod = fx_.Create(PodJson(name, {name}));
-    Json bind = {{"PodName", name}, {"PodNamespace", "default"}, {"PodUID", pod["metadata"]["uid"]}, {"Node", "gpu-node-1"}};
-    ASSERT_EQ(ParseReply(fx_.extender->Bind(bind.dump()))["Error"], "");
-  }
+  ASSERT_NO_FATAL_FAILURE(BindFillers(7));
   Json pod = PodJson("any-gpu", {"x"});
   Json result = ParseReply(fx_.extender->Prioritize(FilterArgs(pod, {"gpu-node-1", "gpu-node-2", "cpu-node-1"}).dump()));
   ASSERT_EQ(result.size(), 3u);
@@ -137,13 +141,7 @@ TEST_F(ExtenderTest, PrioritizePacksOntoFullerNodes) {
 TEST_F(ExtenderTest, PrioritizeExpectsThePreviousPodOnItsBestNodeUntilItsBindArrives) {
   // gpu-node-1 keeps one free GPU. Pod a is scored first and gpu-node-1 is its best node; pod b, scored
   // before a's bind arrives, must not be packed onto the same last GPU (it would lose the race in bind).
-  for (int i = 0; i < 7; ++i) {
-    std::string name = "filler-" + std::to_string(i);
-    fx_.Create(ClaimJson(name, "gpu.example.com", k40Gi));
-    Json pod = fx_.Create(PodJson(name, {name}));
-    Json bind = {{"PodName", name}, {"PodNamespace", "default"}, {"PodUID", pod["metadata"]["uid"]}, {"Node", "gpu-node-1"}};
-    ASSERT_EQ(ParseReply(fx_.extender->Bind(bind.dump()))["Error"], "");
-  }
+  ASSERT_NO_FATAL_FAILURE(BindFillers(7));
   fx_.Create(ClaimJson("claim-a", "gpu.example.com"));
   fx_.Create(ClaimJson("claim-b", "gpu.example.com"));
   Json a = fx_.Create(PodJson("pod-a", {"claim-a"}));
