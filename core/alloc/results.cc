@@ -3,6 +3,7 @@
 // an entry covers every request of the claim) or the 1.36.6 release (Options::config_semantics).
 #include <algorithm>
 #include <set>
+#include <utility>
 
 #include "core/alloc/search.h"
 #include "core/model/convert.h"
@@ -96,7 +97,9 @@ Status Search::BuildClaimResult(uint32_t claim, api::AllocationResult& out) {
   const ClaimData& cd = claim_data_[claim];
   // Device results, in the order chosen; built in place (the struct is large to move).
   out.devices.results.reserve(results_[claim].size());
-  for (const Chosen& ch : results_[claim]) {
+  // The chosen share IDs and consumed capacities are moved out: results are built once, as the
+  // search's last step (Search::Run), and nothing reads them afterwards.
+  for (Chosen& ch : results_[claim]) {
     const index::Candidate& c = pools_->candidates[ch.candidate];
     api::DeviceRequestAllocationResult& r = out.devices.results.emplace_back();
     r.request = ch.request->name;
@@ -110,8 +113,8 @@ Status Search::BuildClaimResult(uint32_t claim, api::AllocationResult& out) {
       r.binding_failure_conditions = c.device->binding_failure_conditions;
     }
     if (ch.multi) {
-      r.share_id = ch.share_id;
-      for (const auto& [name, q] : ch.consumed) r.consumed_capacity[name] = model::ToApi(q);
+      r.share_id = std::move(ch.share_id);
+      for (auto& [name, q] : ch.consumed) r.consumed_capacity.insert_or_assign(std::move(name), model::ToApi(q));
     }
   }
 
