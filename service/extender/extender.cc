@@ -180,12 +180,42 @@ void Extender::WarmIndexLoop() {
       metrics_.index_pools->Add({}).Set(static_cast<double>(index->devices->pool_count()));
       if (index->devices.get() != trimmed_for) {  // before readiness, so that RSS at ready is the steady state
         trimmed_for = index->devices.get();
+        WarmMemos(*snapshot, *index);
         ReleaseFreedMemory();
       }
       index_warm_.store(true);
     }
     lock.lock();
   }
+}
+
+void Extender::WarmMemos(const ClusterSnapshot& snapshot, const ClusterIndex& index) {
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<model::Node> nodes;
+  nodes.reserve(index.nodes->size());
+  for (const auto& [name, node] : *index.nodes) nodes.push_back(node);
+  if (nodes.empty()) return;
+  const index::AllocatedState nothing_allocated;  // selector results and pool lists do not depend on it
+  alloc::FanoutOptions options;
+  options.allocate.cel_cache = cel_cache_.get();  // the shared cache is what puts results in the snapshot's memo
+  options.allocate.build_results = false;
+  options.steps_per_node = options_.max_search_steps;
+  size_t classes = 0;
+  for (const auto& [key, object] : snapshot.of(ObjectKind::kDeviceClass)) {
+    api::ExactDeviceRequest all;
+    all.device_class_name = key;  // cluster-scoped: the key is the name
+    all.allocation_mode = "All";  // every device of the class is checked against its selectors
+    api::DeviceRequest request;
+    request.name = "warm-up";
+    request.exactly = all;
+    api::ResourceClaim claim;
+    claim.metadata.name = "allot-warm-up";
+    claim.spec.devices.requests.push_back(request);
+    fanout_->Run(*index.devices, nothing_allocated, nodes, {&claim}, options_.features, options);  // verdicts unused
+    ++classes;
+  }
+  spdlog::info("memos warmed for {} nodes x {} device classes in {:.1f} s", nodes.size(), classes,
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
 }
 
 std::shared_ptr<const Extender::ClaimList> Extender::AllocatedClaims(const ClusterSnapshot& snapshot) {

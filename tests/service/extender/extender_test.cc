@@ -67,6 +67,23 @@ TEST_F(ExtenderTest, FilterKeepsOnlyNodesWithA40GiGpu) {
   EXPECT_EQ(result["FailedAndUnresolvableNodes"]["ghost-node"], "node not found in allot's cluster state");
 }
 
+TEST_F(ExtenderTest, ReadyMeansTheClassSelectorsAreAlreadyEvaluated) {
+  // The warmer fills the memos before readiness: a first filter whose claim has only its class's selectors
+  // evaluates no CEL at all.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!fx_.extender->IndexWarm() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_TRUE(fx_.extender->IndexWarm());
+  fx_.Create(ClaimJson("any-gpu", "gpu.example.com"));
+  Json pod = fx_.Create(PodJson("first", {"any-gpu"}));
+  Json result = ParseReply(fx_.extender->Filter(FilterArgs(pod, kNodes).dump()));
+  ASSERT_EQ(result["Error"], "");
+  EXPECT_FALSE(result["NodeNames"].empty());
+  EXPECT_EQ(fx_.metrics.ValueForTest("allot_cel_evaluations_total"), 0);
+  EXPECT_GT(fx_.metrics.ValueForTest("allot_selector_memo_lookups_total", {{"result", "hit"}}), 0);
+}
+
 TEST_F(ExtenderTest, FilterReportsPerNodeTimesAndSelectorMemoUse) {
   fx_.Create(ClaimJson("big-gpu", "gpu.example.com", k40Gi));
   Json pod = fx_.Create(PodJson("trainer", {"big-gpu"}));
