@@ -207,31 +207,37 @@ void ReportFanout(benchmark::State& state, const Cluster& c, const std::vector<a
                                                          benchmark::Counter::kInvert);
 }
 
-void BM_FanOut_H100MigSequential(benchmark::State& state) {
-  const Cluster& c = H100Cluster(static_cast<size_t>(state.range(0)));
-  std::vector<alloc::NodeVerdict> v;
+enum class Fanout { kSequential, kPool };
+
+// Times one pod's fan-out over every node of `c`: on the calling thread (NodeFanout::RunSequential) or on a
+// 2-thread pool. `warm_first` runs one untimed fan-out first, for clusters where the first one on a snapshot
+// (filling its memos) would dominate a short run.
+void TimeFanout(benchmark::State& state, const Cluster& c, Fanout mode, bool warm_first) {
+  std::unique_ptr<alloc::NodeFanout> pool;
+  if (mode == Fanout::kPool) pool = std::make_unique<alloc::NodeFanout>(2);
   alloc::FanoutOptions opts;
   opts.allocate.cel_cache = &SharedCelCache();
+  auto run = [&] {
+    return pool ? pool->Run(*c.snapshot, c.state, c.nodes, c.claim_ptrs, c.features, opts)
+                : alloc::NodeFanout::RunSequential(*c.snapshot, c.state, c.nodes, c.claim_ptrs, c.features, opts);
+  };
+  std::vector<alloc::NodeVerdict> v;
+  if (warm_first) v = run();
   for (auto _ : state) {
-    v = alloc::NodeFanout::RunSequential(*c.snapshot, c.state, c.nodes, c.claim_ptrs, c.features, opts);
+    v = run();
     benchmark::DoNotOptimize(v);
   }
   ReportFanout(state, c, v);
+}
+
+void BM_FanOut_H100MigSequential(benchmark::State& state) {
+  TimeFanout(state, H100Cluster(static_cast<size_t>(state.range(0))), Fanout::kSequential, false);
 }
 // 5,000 H100 nodes: BM_FanOut_H100Mig1g* below (opt-in).
 BENCHMARK(BM_FanOut_H100MigSequential)->Arg(10)->Arg(50)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_FanOut_H100MigParallel(benchmark::State& state) {
-  const Cluster& c = H100Cluster(static_cast<size_t>(state.range(0)));
-  alloc::NodeFanout fanout(2);
-  std::vector<alloc::NodeVerdict> v;
-  alloc::FanoutOptions opts;
-  opts.allocate.cel_cache = &SharedCelCache();
-  for (auto _ : state) {
-    v = fanout.Run(*c.snapshot, c.state, c.nodes, c.claim_ptrs, c.features, opts);
-    benchmark::DoNotOptimize(v);
-  }
-  ReportFanout(state, c, v);
+  TimeFanout(state, H100Cluster(static_cast<size_t>(state.range(0))), Fanout::kPool, false);
 }
 BENCHMARK(BM_FanOut_H100MigParallel)->Arg(10)->Arg(50)->Unit(benchmark::kMillisecond)->UseRealTime();
 
@@ -249,34 +255,15 @@ const Cluster& H100SmallCluster(size_t nodes) {
 }
 
 void BM_FanOut_H100Mig1gSequential(benchmark::State& state) {
-  const Cluster& c = H100SmallCluster(static_cast<size_t>(state.range(0)));
-  std::vector<alloc::NodeVerdict> v;
-  alloc::FanoutOptions opts;
-  opts.allocate.cel_cache = &SharedCelCache();
-  // One untimed pass first: the first fan-out on a snapshot fills its memos (pools per node, selector
-  // results), about 25 s at 5,000 nodes, and with one or two iterations it would dominate the mean.
-  v = alloc::NodeFanout::RunSequential(*c.snapshot, c.state, c.nodes, c.claim_ptrs, c.features, opts);
-  for (auto _ : state) {
-    v = alloc::NodeFanout::RunSequential(*c.snapshot, c.state, c.nodes, c.claim_ptrs, c.features, opts);
-    benchmark::DoNotOptimize(v);
-  }
-  ReportFanout(state, c, v);
+  // The first fan-out on a snapshot fills its memos (pools per node, selector results): about 25 s at 5,000
+  // nodes, which would dominate one or two iterations.
+  TimeFanout(state, H100SmallCluster(static_cast<size_t>(state.range(0))), Fanout::kSequential, true);
 }
 
 void BM_FanOut_H100Mig1gParallel(benchmark::State& state) {
-  const Cluster& c = H100SmallCluster(static_cast<size_t>(state.range(0)));
-  alloc::NodeFanout fanout(2);
-  std::vector<alloc::NodeVerdict> v;
-  alloc::FanoutOptions opts;
-  opts.allocate.cel_cache = &SharedCelCache();
-  // One untimed pass first: the first fan-out on a snapshot fills its memos (pools per node, selector
-  // results), about 25 s at 5,000 nodes, and with one or two iterations it would dominate the mean.
-  v = fanout.Run(*c.snapshot, c.state, c.nodes, c.claim_ptrs, c.features, opts);
-  for (auto _ : state) {
-    v = fanout.Run(*c.snapshot, c.state, c.nodes, c.claim_ptrs, c.features, opts);
-    benchmark::DoNotOptimize(v);
-  }
-  ReportFanout(state, c, v);
+  // The first fan-out on a snapshot fills its memos (pools per node, selector results): about 25 s at 5,000
+  // nodes, which would dominate one or two iterations.
+  TimeFanout(state, H100SmallCluster(static_cast<size_t>(state.range(0))), Fanout::kPool, true);
 }
 
 // Opt-in (ALLOT_BENCH_H100_5000=1): the 5,000-node H100 fan-out. Both variants share one cluster.
@@ -303,29 +290,12 @@ const Cluster& PlainCluster(size_t nodes) {
 }
 
 void BM_FanOut_PlainSequential(benchmark::State& state) {
-  const Cluster& c = PlainCluster(static_cast<size_t>(state.range(0)));
-  std::vector<alloc::NodeVerdict> v;
-  alloc::FanoutOptions opts;
-  opts.allocate.cel_cache = &SharedCelCache();
-  for (auto _ : state) {
-    v = alloc::NodeFanout::RunSequential(*c.snapshot, c.state, c.nodes, c.claim_ptrs, c.features, opts);
-    benchmark::DoNotOptimize(v);
-  }
-  ReportFanout(state, c, v);
+  TimeFanout(state, PlainCluster(static_cast<size_t>(state.range(0))), Fanout::kSequential, false);
 }
 BENCHMARK(BM_FanOut_PlainSequential)->Arg(10)->Arg(5000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_FanOut_PlainParallel(benchmark::State& state) {
-  const Cluster& c = PlainCluster(static_cast<size_t>(state.range(0)));
-  alloc::NodeFanout fanout(2);
-  std::vector<alloc::NodeVerdict> v;
-  alloc::FanoutOptions opts;
-  opts.allocate.cel_cache = &SharedCelCache();
-  for (auto _ : state) {
-    v = fanout.Run(*c.snapshot, c.state, c.nodes, c.claim_ptrs, c.features, opts);
-    benchmark::DoNotOptimize(v);
-  }
-  ReportFanout(state, c, v);
+  TimeFanout(state, PlainCluster(static_cast<size_t>(state.range(0))), Fanout::kPool, false);
 }
 BENCHMARK(BM_FanOut_PlainParallel)->Arg(10)->Arg(5000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
