@@ -76,6 +76,16 @@ std::vector<NodeVerdict> NodeFanout::Run(const index::Snapshot& snapshot, const 
                                          const std::vector<model::Node>& nodes,
                                          const std::vector<const api::ResourceClaim*>& claims,
                                          const Features& features, const FanoutOptions& options) {
+  std::vector<const model::Node*> pointers;
+  pointers.reserve(nodes.size());
+  for (const model::Node& node : nodes) pointers.push_back(&node);
+  return Run(snapshot, allocated, pointers, claims, features, options);
+}
+
+std::vector<NodeVerdict> NodeFanout::Run(const index::Snapshot& snapshot, const index::AllocatedState& allocated,
+                                         const std::vector<const model::Node*>& nodes,
+                                         const std::vector<const api::ResourceClaim*>& claims,
+                                         const Features& features, const FanoutOptions& options) {
   const size_t n = nodes.size();
   std::vector<NodeVerdict> out(n);
   if (n == 0) return out;
@@ -100,18 +110,20 @@ std::vector<NodeVerdict> NodeFanout::Run(const index::Snapshot& snapshot, const 
     for (;;) {
       const size_t i = st.next.fetch_add(1, std::memory_order_relaxed);
       if (i >= n || i > st.cutoff.load(std::memory_order_acquire)) break;
-      NodeVerdict v = Evaluate(snapshot, allocated, nodes[i], claims, features, options);
+      NodeVerdict v = Evaluate(snapshot, allocated, *nodes[i], claims, features, options);
+      if (options.max_feasible == 0) {  // every node is evaluated: each task writes only its own slots
+        out[i] = std::move(v);
+        continue;
+      }
       std::lock_guard<std::mutex> lock(st.mu);
       out[i] = std::move(v);
       st.done[i] = 1;
-      if (options.max_feasible != 0) {
-        while (st.watermark < n && st.done[st.watermark]) {
-          if (out[st.watermark].kind == NodeVerdict::Kind::kFits) {
-            ++st.feasible_prefix;
-            if (st.feasible_prefix == options.max_feasible) st.cutoff.store(st.watermark, std::memory_order_release);
-          }
-          ++st.watermark;
+      while (st.watermark < n && st.done[st.watermark]) {
+        if (out[st.watermark].kind == NodeVerdict::Kind::kFits) {
+          ++st.feasible_prefix;
+          if (st.feasible_prefix == options.max_feasible) st.cutoff.store(st.watermark, std::memory_order_release);
         }
+        ++st.watermark;
       }
     }
     std::lock_guard<std::mutex> lock(st.mu);

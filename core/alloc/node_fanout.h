@@ -68,6 +68,11 @@ class NodeFanout {
                                const std::vector<model::Node>& nodes,
                                const std::vector<const api::ResourceClaim*>& claims, const Features& features,
                                const FanoutOptions& options);
+  // The same, over nodes owned elsewhere (no copies; the service's node map).
+  std::vector<NodeVerdict> Run(const index::Snapshot& snapshot, const index::AllocatedState& allocated,
+                               const std::vector<const model::Node*>& nodes,
+                               const std::vector<const api::ResourceClaim*>& claims, const Features& features,
+                               const FanoutOptions& options);
 
   // The same contract, evaluated on the calling thread (reference for tests).
   static std::vector<NodeVerdict> RunSequential(const index::Snapshot& snapshot,

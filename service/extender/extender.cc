@@ -191,9 +191,9 @@ void Extender::WarmIndexLoop() {
 
 void Extender::WarmMemos(const ClusterSnapshot& snapshot, const ClusterIndex& index) {
   const auto start = std::chrono::steady_clock::now();
-  std::vector<model::Node> nodes;
+  std::vector<const model::Node*> nodes;
   nodes.reserve(index.nodes->size());
-  for (const auto& [name, node] : *index.nodes) nodes.push_back(node);
+  for (const auto& [name, node] : *index.nodes) nodes.push_back(&node);
   if (nodes.empty()) return;
   const index::AllocatedState nothing_allocated;  // selector results and pool lists do not depend on it
   alloc::FanoutOptions options;
@@ -377,7 +377,8 @@ Extender::Reply Extender::Filter(std::string_view body) {
   std::vector<std::string> passed;
   std::map<std::string, std::string> failed;
   std::map<std::string, std::string> unresolvable;
-  std::vector<model::Node> candidates;
+  std::vector<const model::Node*> candidates;  // in state->index, which outlives the call
+  candidates.reserve(names.size());
   for (const auto& name : names) {
     auto it = state->index->nodes->find(name);
     if (it == state->index->nodes->end()) {
@@ -393,10 +394,10 @@ Extender::Reply Extender::Filter(std::string_view body) {
         break;
       }
     }
-    if (ok) candidates.push_back(it->second);
+    if (ok) candidates.push_back(&it->second);
   }
   if (pending.empty()) {
-    for (const auto& node : candidates) passed.push_back(node.name);
+    for (const model::Node* node : candidates) passed.push_back(node->name);
     return finish(passed, failed, unresolvable, "", "allocated");
   }
 
@@ -411,7 +412,7 @@ Extender::Reply Extender::Filter(std::string_view body) {
   std::string error;
   for (size_t i = 0; i < candidates.size(); ++i) {
     const auto& verdict = verdicts[i];
-    const std::string& name = candidates[i].name;
+    const std::string& name = candidates[i]->name;
     switch (verdict.kind) {
       case alloc::NodeVerdict::Kind::kFits: passed.push_back(name); break;
       case alloc::NodeVerdict::Kind::kDoesNotFit: failed[name] = "cannot allocate all claims"; break;
