@@ -80,9 +80,8 @@ TEST(PoolsTest, ForeignCounterPoolsOnlyCountWhenBroken) {
   EXPECT_EQ(pools->candidates.size(), 1u) << "only node-1's device";
 }
 
-TEST(PoolsTest, SharedResultFollowsTheNodesLabels) {
-  // A slice for nodes labelled gpu=yes: the memoised result must not outlive a label change.
-  api::ResourceSlice slice = SliceBuilder("s", "driver-a", "pool", "unused").Device("d0").Build();
+// Makes `slice` a nodeSelector slice for nodes labelled gpu=yes.
+void SelectGpuNodes(api::ResourceSlice& slice) {
   slice.spec.node_name.reset();
   api::NodeSelectorRequirement req;
   req.key = "gpu";
@@ -91,6 +90,12 @@ TEST(PoolsTest, SharedResultFollowsTheNodesLabels) {
   api::NodeSelectorTerm term;
   term.match_expressions.push_back(req);
   slice.spec.node_selector = api::NodeSelector{{term}};
+}
+
+TEST(PoolsTest, SharedResultFollowsTheNodesLabels) {
+  // A slice for nodes labelled gpu=yes: the memoised result must not outlive a label change.
+  api::ResourceSlice slice = SliceBuilder("s", "driver-a", "pool", "unused").Device("d0").Build();
+  SelectGpuNodes(slice);
   auto snapshot = testutil::BuildSnapshot({slice}, {});
   model::Node node{"node-1", {{"gpu", "yes"}}};
   auto first = GatherPoolsShared(*snapshot, node, true);
@@ -120,14 +125,7 @@ TEST(PoolsTest, SharedResultIgnoresLabelsWhenNoSelectorWasRead) {
   EXPECT_EQ(relabelled->get(), first->get());
   // A selector slice elsewhere in the snapshot is read for every node: labels matter again.
   api::ResourceSlice selected = SliceBuilder("u", "driver-b", "pool3", "unused").Device("d2").Build();
-  selected.spec.node_name.reset();
-  api::NodeSelectorRequirement req;
-  req.key = "gpu";
-  req.operator_ = "In";
-  req.values = {"yes"};
-  api::NodeSelectorTerm term;
-  term.match_expressions.push_back(req);
-  selected.spec.node_selector = api::NodeSelector{{term}};
+  SelectGpuNodes(selected);
   auto snapshot2 = testutil::BuildSnapshot({local, other, selected}, {});
   auto before = GatherPoolsShared(*snapshot2, node, true);  // gpu=no: only d0
   ASSERT_TRUE(before.ok());
