@@ -22,6 +22,17 @@ using namespace std::chrono_literals;
 
 const char* kData = "tests/service/watch/testdata/";
 
+// Watch handler: the first watch is answered 410 Expired (the reflector must relist), later ones stay open.
+void ExpireFirstWatch(FakeApiServer& server, httplib::Response& res, std::atomic<int>& watches) {
+  if (++watches == 1) {
+    res.status = 410;
+    res.set_content(R"J({"kind":"Status","apiVersion":"v1","status":"Failure","reason":"Expired","code":410,"message":"too old resource version"})J",
+                    "application/json");
+  } else {
+    server.Stream(res, {}, FakeApiServer::End::kHang);
+  }
+}
+
 Json Slice(const std::string& name, const std::string& rv, int generation) {
   return Json{{"metadata", {{"name", name}, {"resourceVersion", rv}}},
               {"spec", {{"driver", "gpu.example.com"}, {"pool", {{"name", name}, {"generation", generation}}}}}};
@@ -168,16 +179,7 @@ TEST(ReflectorTest, PagedRelistIsPublishedOnceWholeAndDropsDeletedObjects) {
   std::atomic<int> second_list_page_2{0};
   std::atomic<int> watches{0};
   server.OnGet("/apis/resource.k8s.io/v1/resourceslices", [&](const httplib::Request& req, httplib::Response& res) {
-    if (req.has_param("watch")) {
-      if (++watches == 1) {
-        res.status = 410;
-        res.set_content(R"J({"kind":"Status","apiVersion":"v1","status":"Failure","reason":"Expired","code":410,"message":"too old resource version: 10 (15)"})J",
-                        "application/json");
-      } else {
-        server.Stream(res, {}, FakeApiServer::End::kHang);
-      }
-      return;
-    }
+    if (req.has_param("watch")) return ExpireFirstWatch(server, res, watches);
     const std::string cont = req.get_param_value("continue");
     if (cont.empty()) {
       if (++first_pages == 1) {
@@ -237,16 +239,7 @@ TEST(ReflectorTest, WatchAnsweringHttp410Relists) {
   std::atomic<int> lists{0};
   std::atomic<int> watches{0};
   server.OnGet("/api/v1/nodes", [&](const httplib::Request& req, httplib::Response& res) {
-    if (req.has_param("watch")) {
-      if (++watches == 1) {
-        res.status = 410;
-        res.set_content(R"J({"kind":"Status","apiVersion":"v1","status":"Failure","reason":"Expired","code":410,"message":"too old resource version: 7 (9)"})J",
-                        "application/json");
-      } else {
-        server.Stream(res, {}, FakeApiServer::End::kHang);
-      }
-      return;
-    }
+    if (req.has_param("watch")) return ExpireFirstWatch(server, res, watches);
     ++lists;
     Json node = {{"metadata", {{"name", "node-" + std::to_string(lists.load())}, {"resourceVersion", "7"}}}};
     res.set_content(Json{{"metadata", {{"resourceVersion", "7"}}}, {"items", {node}}}.dump(), "application/json");
