@@ -14,11 +14,20 @@ endif()
 # Tests relax the list a little.
 set(ALLOT_TEST_WARNINGS ${ALLOT_WARNINGS} -Wno-unused-parameter -Wno-sign-compare -Wno-missing-declarations)
 
+# Fuzz targets are only useful with the sanitizers on the code they reach, so a fuzz tree is an ASan+UBSan
+# tree: every library is instrumented (and gets libFuzzer's coverage hooks), and the same tree also runs
+# every unit test under ASan+UBSan (scripts/test.sh's asan lane builds both at once).
+if(ALLOT_BUILD_FUZZERS AND ALLOT_SANITIZE STREQUAL "")
+  set(ALLOT_SANITIZE address CACHE STRING "" FORCE)
+endif()
 if(ALLOT_SANITIZE STREQUAL "address")
   # GCC 12 reports false -Wmaybe-uninitialized inside libstdc++ (std::regex, std::function) under ASan.
   add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
                       $<$<CXX_COMPILER_ID:GNU>:-Wno-maybe-uninitialized>)
   add_link_options(-fsanitize=address,undefined)
+  if(ALLOT_BUILD_FUZZERS AND CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    add_compile_options(-fsanitize=fuzzer-no-link)
+  endif()
 elseif(ALLOT_SANITIZE STREQUAL "thread")
   # -Wno-tsan: GCC warns that Boost.Asio's std::atomic_thread_fence is not instrumented; the
   # fences pair with atomics TSan does see, so the warning is noise that -Werror would make fatal.
@@ -48,6 +57,9 @@ function(allot_cc_test)
   if(NOT A_LABELS)
     set(A_LABELS unit)
   endif()
+  foreach(_label ${A_LABELS})
+    set_property(GLOBAL APPEND PROPERTY ALLOT_TESTS_LABELLED_${_label} ${A_NAME})
+  endforeach()
   if(ALLOT_SANITIZE STREQUAL "")
     gtest_discover_tests(${A_NAME}
       WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
@@ -78,3 +90,15 @@ macro(allot_add_subdirectories_if_present)
     endif()
   endforeach()
 endmacro()
+
+# allot_add_label_targets(): one target `tests-<label>` per CTest label that builds exactly the test
+# binaries carrying it, so a lane builds only what it runs (`cmake --build B --target tests-concurrency`).
+function(allot_add_label_targets)
+  foreach(_label unit conformance integration concurrency service)
+    get_property(_tests GLOBAL PROPERTY ALLOT_TESTS_LABELLED_${_label})
+    add_custom_target(tests-${_label})
+    if(_tests)
+      add_dependencies(tests-${_label} ${_tests})
+    endif()
+  endforeach()
+endfunction()

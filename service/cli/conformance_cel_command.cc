@@ -216,16 +216,6 @@ std::optional<std::string> MatchExpected(const cel::Value& v, const json& expect
 
 // ---- cel-spec-subset and k8s-library cases (base environment) ----
 
-// cel-spec cases that Kubernetes rejects at compile time although the vectors carry no `k8s` flag
-// (the flag only inspects plain literal elements). Listed in docs/cel-conformance.md.
-const char* KnownKubernetesCompileError(const std::string& name) {
-  if (name == "optionals/optionals/optional_chaining_13") {
-    return "HomogeneousAggregateLiterals: the map literal's values are an unwrapped optional entry of type "
-           "map(string, dyn) and a bool";
-  }
-  return nullptr;
-}
-
 CaseResult RunBaseCase(const json& c, bool k8s_library) {
   const std::string expr = c.at("expression").get<std::string>();
   const json& expect = c.at("expect");
@@ -235,9 +225,6 @@ CaseResult RunBaseCase(const json& c, bool k8s_library) {
   std::optional<std::string> k8s_compile_error;
   if (c.contains("k8s") && c["k8s"].contains("compileError")) {
     k8s_compile_error = c["k8s"]["compileError"].get<std::string>();
-  } else if (const char* reason = KnownKubernetesCompileError(c.value("name", ""))) {
-    (void)reason;
-    k8s_compile_error = "expected type";
   }
   if (k8s_compile_error) {
     const std::string want = *k8s_compile_error;

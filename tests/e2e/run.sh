@@ -9,10 +9,13 @@
 #    kube-scheduler, kube-controller-manager from the pinned k8s.io/kubernetes) once per content hash of
 #    go.mod, go.sum and cmd/cluster into $E2E_CACHE_DIR (default ~/.cache/allot-e2e), at low priority.
 #    Go's module and build caches are the default GOMODCACHE/GOCACHE, so reruns only relink the tests.
-# 2. Runs `go test -v` on ./harness (unit tests) and ./journeys: one control plane for the whole package; the allot variants skip
-#    (with the reason) when ALLOT_BINARY is missing or `ALLOT_BINARY serve --help` fails.
-# Exit status: 0 when the build and every test passed, 1 otherwise. Output has the usual `--- PASS` /
-# `--- FAIL` lines of `go test -v`.
+# 2. Runs `go test -json` on ./harness (unit tests), ./journeys (one control plane for the whole package) and
+#    ./cmd/e2ereport (the accounting's own tests), read by cmd/e2ereport (below). The allot variants skip (with
+#    the reason) when ALLOT_BINARY is missing or `ALLOT_BINARY serve --help` fails, unless
+#    E2E_REQUIRE_ALLOT=1 (scripts/test.sh sets it): then the journeys package fails instead.
+# Exit status: 0 only when every package passed, every journey reported a result and nothing failed; 1
+# otherwise. Output: the tests' `go test -v` lines, then an "e2e accounting" block ending in
+# `e2e: N passed, M failed, K skipped`.
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -63,9 +66,24 @@ export E2E_CLUSTER_BIN=$cluster_bin
 export ALLOT_BIN=$allot_bin
 export ALLOT_REPO_ROOT=$root
 
-# Compile the test binary at low priority too, then run it (-count=1: never reuse cached results).
-echo "e2e: go test ./harness ./journeys (allot: ${allot_bin:-none})"
-nice -n 10 go test -count=1 -v -timeout "${E2E_TIMEOUT:-45m}" ./harness/ ./journeys/ "$@"
+# The accounting: e2ereport reads `go test -json`, echoes the tests' output as `go test -v` would, and
+# exits 1 unless every package passed and (for a whole-suite run, i.e. no extra flags) every top-level
+# journey reported a result; E2E_SUMMARY names a file for "PASSED FAILED SKIPPED" (scripts/test.sh).
+report_bin="$cache_dir/e2ereport"
+if ! go build -o "$report_bin" ./cmd/e2ereport; then
+  echo "e2e: building cmd/e2ereport FAILED"
+  exit 1
+fi
+expect=(-package allot/tests/e2e/harness -package allot/tests/e2e/journeys -package allot/tests/e2e/cmd/e2ereport)
+if [ $# -eq 0 ]; then
+  expect+=(-tests allot/tests/e2e/journeys=journeys -tests allot/tests/e2e/harness=harness -tests allot/tests/e2e/cmd/e2ereport=cmd/e2ereport)
+fi
+[ -n "${E2E_SUMMARY:-}" ] && expect+=(-summary "$E2E_SUMMARY")
+
+# Compile the test binaries at low priority too, then run them (-count=1: never reuse cached results).
+echo "e2e: go test ./harness ./journeys ./cmd/e2ereport (allot: ${allot_bin:-none})"
+nice -n 10 go test -json -count=1 -timeout "${E2E_TIMEOUT:-45m}" ./harness/ ./journeys/ ./cmd/e2ereport/ "$@" 2>&1 |
+  "$report_bin" "${expect[@]}"
 rc=$?
 echo "e2e: finished in $(( $(date +%s) - start ))s (exit $rc)"
 [ "$rc" -eq 0 ] && exit 0 || exit 1

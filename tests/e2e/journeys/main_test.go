@@ -15,6 +15,7 @@
 //	E2E_FEATURE_GATES   --feature-gates for every component (default: the pinned release's defaults)
 //	ALLOT_URL_PATH      path prefix of allot's extender verbs (default "")
 //	E2E_KEEP            non-empty: keep the run dir with all logs
+//	E2E_REQUIRE_ALLOT   "1": allot must be usable; instead of skipping the allot variants the package fails
 package journeys
 
 import (
@@ -57,6 +58,10 @@ func run(m *testing.M) int {
 
 	allotBin := os.Getenv("ALLOT_BIN")
 	allotBin, allotReason = probeAllot(allotBin)
+	if allotReason != "" && os.Getenv("E2E_REQUIRE_ALLOT") == "1" {
+		fmt.Fprintf(os.Stderr, "e2e: E2E_REQUIRE_ALLOT=1 but allot is not usable: %s\n", allotReason)
+		return 1
+	}
 
 	start := time.Now()
 	var err error

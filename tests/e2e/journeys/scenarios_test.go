@@ -1,17 +1,20 @@
 package journeys
 
-// Journey 4: replay of the allocator scenarios (tests/testdata/scenarios/k8s, format in ../FORMAT.md) that
-// can be expressed as cluster objects, one subtest per scenario: Node, DeviceClasses, ResourceSlices,
-// pre-allocated claims, then the scenario's claims in one pod pinned to the scenario's node. The outcome
-// (bound vs. pending) must match the expectation; the stock variant is the differential baseline for
-// allot. Chosen devices are compared with the expectation and reported in the log only: several
-// allocations can be equally valid, and the scenario format pins them for the allocator unit level.
+// Journey 4: replay of the allocator scenarios (tests/testdata/scenarios/k8s, format in ../FORMAT.md) as
+// cluster objects, one subtest per scenario: Node, DeviceClasses, ResourceSlices, pre-allocated claims, then
+// the scenario's claims in one pod pinned to the scenario's node. For both schedulers the result is held to
+// the expectation under FORMAT.md's comparison rules:
+//   - allocated: the pod is bound and every claim's status.allocation, read back from the API, equals the
+//     expected one (results as a multiset with shareID by presence, config, node selector);
+//   - unsatisfiable: the pod is reported Unschedulable and stays unbound, its claims untouched;
+//   - error: the pod stays unbound and the scheduler's PodScheduled message carries expect.errorContains.
+// allot must also agree with the stock scheduler wherever both ran (the differential check).
 //
-// A scenario is not expressible (and is skipped with the reason) when it needs a gate the cluster runs
-// with a different setting, when it needs a DRA driver (binding conditions), or when the API server rejects
-// its objects (the reference tests feed the allocator objects that API validation would refuse).
-// By default a fixed subset runs (every 4th scenario plus all without a feature); E2E_SCENARIOS=all
-// replays every one.
+// Every scenario is replayed unless it cannot be expressed, for a reason decided from its data (a gate the
+// cluster runs with a different setting, binding conditions that need a DRA driver) or listed by name in
+// apiRejected (the reference tests feed the allocator objects that API validation refuses). An API rejection
+// of an unlisted scenario fails it, and so does a listed scenario the API accepts. The number replayed is
+// asserted (wantReplayed) and printed ("e2e-note: scenarios <variant>: replayed N of M").
 
 import (
 	"encoding/json"
@@ -27,10 +30,12 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	resourcev1 "k8s.io/api/resource/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 )
 
 type scenario struct {
 	Name     string   `json:"name"`
+	File     string   `json:"-"`
 	Features []string `json:"features"`
 	Node     *struct {
 		Name   string            `json:"name"`
@@ -41,8 +46,9 @@ type scenario struct {
 	AllocatedClaims []resourcev1.ResourceClaim `json:"allocatedClaims"`
 	Claims          []resourcev1.ResourceClaim `json:"claims"`
 	Expect          struct {
-		Outcome     string                        `json:"outcome"`
-		Allocations []resourcev1.AllocationResult `json:"allocations"`
+		Outcome       string                        `json:"outcome"`
+		ErrorContains string                        `json:"errorContains"`
+		Allocations   []resourcev1.AllocationResult `json:"allocations"`
 	} `json:"expect"`
 	raw string
 }
@@ -105,24 +111,30 @@ func loadScenarios(t *testing.T) []*scenario {
 		t.Fatalf("no scenarios found (%v)", err)
 	}
 	sort.Strings(files)
-	all := os.Getenv("E2E_SCENARIOS") == "all"
 	var out []*scenario
-	for i, f := range files {
+	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
 		data = apiNames(data)
-		s := &scenario{raw: string(data)}
+		s := &scenario{raw: string(data), File: filepath.Base(f)}
 		if err := json.Unmarshal(data, s); err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}
-		if all || len(s.Features) == 0 || i%4 == 0 {
-			out = append(out, s)
-		}
+		out = append(out, s)
 	}
 	return out
 }
+
+// apiRejected lists the scenarios whose objects kube-apiserver refuses, with the reason: the reference's
+// unit tests hand the allocator objects directly, without API validation. Each listed scenario is still
+// tried; if the API accepts it, the entry is stale and the scenario fails.
+var apiRejected = map[string]string{}
+
+// wantReplayed is how many of the scenarios the harness replays with the cluster's default gates. A change
+// means scenarios were added or became (in)expressible: check the skip reasons, then update it.
+const wantReplayed = 115
 
 // Scenario bounds: a stock scheduler decides in about a second; a variant that fails many scenarios stops
 // early so the lane's time stays bounded.
@@ -131,45 +143,83 @@ const (
 	maxScenarioFailures = 6
 )
 
+// scenarioResult is what one variant did with one scenario, for the differential check.
+type scenarioResult struct {
+	outcome     string   // "allocated" or "pending"
+	allocations []string // allocationKey per claim when allocated
+}
+
 func TestScenarios(t *testing.T) {
 	scenarios := loadScenarios(t)
-	outcomes := map[string]map[string]string{Stock: {}, Allot: {}}
+	results := map[string]map[string]scenarioResult{Stock: {}, Allot: {}}
 	for _, v := range []string{Stock, Allot} {
 		t.Run(v, func(t *testing.T) {
 			skipIfNoAllot(t, v)
-			failures := 0
+			failures, replayed, stopped := 0, 0, false
 			for i, s := range scenarios {
 				if failures >= maxScenarioFailures {
 					t.Errorf("stopped after %d failed scenarios; %d not run (bounds the lane's time)", failures, len(scenarios)-i)
+					stopped = true
 					break
 				}
+				ran := false
 				ok := t.Run(s.Name, func(t *testing.T) {
 					if why := s.expressible(); why != "" {
 						t.Skipf("not expressible as cluster objects: %s", why)
 					}
 					e := newEnv(t, v)
-					outcomes[v][s.Name] = e.replay(s)
+					if r, done := e.replay(s); done {
+						ran = true
+						results[v][s.Name] = r
+					}
 				})
+				if ran {
+					replayed++
+				}
 				if !ok {
 					failures++
 				}
+			}
+			t.Logf("e2e-note: scenarios %s: replayed %d of %d", v, replayed, len(scenarios))
+			if !stopped && replayed != wantReplayed {
+				t.Errorf("replayed %d of %d scenarios, want %d: scenarios were added or their expressibility changed (see the skip reasons); update wantReplayed", replayed, len(scenarios), wantReplayed)
 			}
 		})
 	}
 	// Differential: where both variants ran, allot must agree with the in-tree plugin (except where the
 	// in-tree plugin is recorded as diverging from the expectation; there allot follows the expectation).
-	for name, got := range outcomes[Allot] {
+	for name, got := range results[Allot] {
 		if _, diverges := stockDivergences[name]; diverges {
 			continue
 		}
-		if want, ok := outcomes[Stock][name]; ok && want != got {
-			t.Errorf("scenario %s: allot %s, stock scheduler %s", name, got, want)
+		want, ok := results[Stock][name]
+		if !ok {
+			continue
+		}
+		if want.outcome != got.outcome {
+			t.Errorf("scenario %s: allot %s, stock scheduler %s", name, got.outcome, want.outcome)
+		} else if strings.Join(want.allocations, "\n") != strings.Join(got.allocations, "\n") {
+			t.Errorf("scenario %s: allocations differ\nallot: %s\nstock: %s", name, got.allocations, want.allocations)
 		}
 	}
 }
 
-// replay builds the scenario in e's namespace and returns "allocated" or "pending".
-func (e *env) replay(s *scenario) string {
+// create runs one create call of the replay. An API rejection skips the scenario when it is listed in
+// apiRejected and fails it otherwise.
+func (e *env) create(s *scenario, what string, err error) {
+	e.t.Helper()
+	if err == nil {
+		return
+	}
+	if why, listed := apiRejected[s.Name]; listed {
+		e.t.Skipf("not expressible: %s (API rejects %s: %v)", why, what, err)
+	}
+	e.t.Fatalf("API rejects %s: %v\n(if the reference feeds the allocator objects that validation refuses, list the scenario in apiRejected with the reason)", what, err)
+}
+
+// replay builds the scenario in e's namespace, checks the outcome and the allocations against the
+// expectation, and returns what happened; done is false when the scenario skipped.
+func (e *env) replay(s *scenario) (res scenarioResult, done bool) {
 	e.t.Helper()
 	nodeName, labels := "node-1", map[string]string{"region": "region-1", "planet": "earth"}
 	if s.Node != nil {
@@ -182,18 +232,16 @@ func (e *env) replay(s *scenario) string {
 	for i := range s.DeviceClasses {
 		dc := s.DeviceClasses[i]
 		dc.ObjectMeta = cleanMeta(dc.ObjectMeta, dc.Name)
-		if _, err := e.c.ResourceV1().DeviceClasses().Create(e.ctx, &dc, metav1.CreateOptions{}); err != nil {
-			e.t.Skipf("not expressible: API rejects DeviceClass %s: %v", dc.Name, err)
-		}
+		_, err := e.c.ResourceV1().DeviceClasses().Create(e.ctx, &dc, metav1.CreateOptions{})
+		e.create(s, "DeviceClass "+dc.Name, err)
 		e.classes = append(e.classes, dc.Name)
 	}
 	names := uniqueNames{}
 	for i := range s.ResourceSlices {
 		rs := s.ResourceSlices[i]
 		rs.ObjectMeta = cleanMeta(rs.ObjectMeta, names.next(rs.Name))
-		if _, err := e.c.ResourceV1().ResourceSlices().Create(e.ctx, &rs, metav1.CreateOptions{}); err != nil {
-			e.t.Skipf("not expressible: API rejects ResourceSlice %s: %v", rs.Name, err)
-		}
+		_, err := e.c.ResourceV1().ResourceSlices().Create(e.ctx, &rs, metav1.CreateOptions{})
+		e.create(s, "ResourceSlice "+rs.Name, err)
 		e.slices = append(e.slices, rs.Name)
 	}
 	for i := range s.AllocatedClaims {
@@ -202,13 +250,10 @@ func (e *env) replay(s *scenario) string {
 		c.ObjectMeta = cleanMeta(c.ObjectMeta, names.next(c.Name))
 		c.Status = resourcev1.ResourceClaimStatus{}
 		created, err := e.c.ResourceV1().ResourceClaims(e.ns).Create(e.ctx, &c, metav1.CreateOptions{})
-		if err != nil {
-			e.t.Skipf("not expressible: API rejects allocated claim %s: %v", c.Name, err)
-		}
+		e.create(s, "allocated claim "+c.Name, err)
 		created.Status = status
-		if _, err := e.c.ResourceV1().ResourceClaims(e.ns).UpdateStatus(e.ctx, created, metav1.UpdateOptions{}); err != nil {
-			e.t.Skipf("not expressible: API rejects the allocation of claim %s: %v", c.Name, err)
-		}
+		_, err = e.c.ResourceV1().ResourceClaims(e.ns).UpdateStatus(e.ctx, created, metav1.UpdateOptions{})
+		e.create(s, "the allocation of claim "+c.Name, err)
 	}
 	var refs []podClaim
 	claimNames := make([]string, len(s.Claims))
@@ -216,14 +261,17 @@ func (e *env) replay(s *scenario) string {
 		c := s.Claims[i]
 		c.ObjectMeta = cleanMeta(c.ObjectMeta, names.next(c.Name))
 		claimNames[i] = c.Name
-		if _, err := e.c.ResourceV1().ResourceClaims(e.ns).Create(e.ctx, &c, metav1.CreateOptions{}); err != nil {
-			e.t.Skipf("not expressible: API rejects claim %s: %v", c.Name, err)
-		}
+		_, err := e.c.ResourceV1().ResourceClaims(e.ns).Create(e.ctx, &c, metav1.CreateOptions{})
+		e.create(s, "claim "+c.Name, err)
 		refs = append(refs, claimRef(fmt.Sprintf("c%d", i), c.Name))
+	}
+	if why, listed := apiRejected[s.Name]; listed {
+		e.t.Fatalf("listed in apiRejected (%s), but the API accepted every object: remove the entry", why)
 	}
 	e.addPinnedPod("pod", nodeName, refs...)
 
-	got := e.waitOutcome("pod", s.Expect.Outcome == "error")
+	got, message := e.waitOutcome("pod", s.Expect.Outcome == "error")
+	res.outcome = got
 	want := "pending"
 	if s.Expect.Outcome == "allocated" {
 		want = "allocated"
@@ -235,24 +283,94 @@ func (e *env) replay(s *scenario) string {
 			e.t.Fatalf("scenario %s: stock scheduler now %s (recorded divergence: %s, expectation %s)", s.Name, got, d.stock, want)
 		}
 		e.t.Logf("known divergence of the stock scheduler from the expectation (%s): %s", want, d.why)
-		return got
+		return res, true
 	}
 	if got != want {
 		e.t.Fatalf("scenario %s: pod %s, expected %s (outcome %s)%s", s.Name, got, want, s.Expect.Outcome, e.diagnostics())
 	}
-	if got == "allocated" {
+	switch s.Expect.Outcome {
+	case "allocated":
+		if len(s.Expect.Allocations) != len(claimNames) {
+			e.t.Fatalf("scenario %s: %d expected allocations for %d claims", s.Name, len(s.Expect.Allocations), len(claimNames))
+		}
 		pod := e.getPod("pod")
 		for i, name := range claimNames {
 			claim := e.getClaim(name)
 			e.checkAllocatedFor(claim, pod, nodeName)
-			if i < len(s.Expect.Allocations) {
-				if a, b := resultSet(claim.Status.Allocation), resultSet(&s.Expect.Allocations[i]); a != b {
-					e.t.Logf("claim %s: devices %s, the reference allocator chose %s (both satisfy the claim)", name, a, b)
-				}
+			gotKey, wantKey := allocationKey(claim.Status.Allocation), allocationKey(&s.Expect.Allocations[i])
+			if gotKey != wantKey {
+				e.t.Errorf("claim %s: allocation differs from the expectation\n got: %s\nwant: %s", name, gotKey, wantKey)
+			}
+			res.allocations = append(res.allocations, gotKey)
+		}
+	case "error":
+		if !strings.Contains(message, s.Expect.ErrorContains) {
+			e.t.Errorf("scenario %s: the scheduler's message does not carry the expected error %q:\n%s", s.Name, s.Expect.ErrorContains, message)
+		}
+		fallthrough
+	default:
+		for _, name := range claimNames {
+			if c := e.getClaim(name); c.Status.Allocation != nil || len(c.Status.ReservedFor) != 0 {
+				e.t.Errorf("claim %s of a pending pod is allocated or reserved: %s, reservedFor %v", name, allocationKey(c.Status.Allocation), c.Status.ReservedFor)
 			}
 		}
 	}
-	return got
+	return res, true
+}
+
+// allocationKey renders an AllocationResult under FORMAT.md's comparison rules, so that equal keys mean
+// equal allocations: results as a sorted multiset with shareID by presence only, config in order, the node
+// selector's terms, requirements and values sorted, and every object's keys in one order (opaque
+// parameters compare as JSON values, not bytes).
+func allocationKey(a *resourcev1.AllocationResult) string {
+	if a == nil {
+		return "<none>"
+	}
+	var results []string
+	for i := range a.Devices.Results {
+		r := a.Devices.Results[i].DeepCopy()
+		if r.ShareID != nil {
+			present := types.UID("<set>")
+			r.ShareID = &present
+		}
+		results = append(results, canonicalJSON(r))
+	}
+	sort.Strings(results)
+	selector := "<none>"
+	if a.NodeSelector != nil {
+		var terms []string
+		for _, term := range a.NodeSelector.NodeSelectorTerms {
+			var parts []string
+			for _, list := range [][]corev1.NodeSelectorRequirement{term.MatchExpressions, term.MatchFields} {
+				var reqs []string
+				for _, r := range list {
+					values := append([]string(nil), r.Values...)
+					sort.Strings(values)
+					reqs = append(reqs, fmt.Sprintf("%s %s %v", r.Key, r.Operator, values))
+				}
+				sort.Strings(reqs)
+				parts = append(parts, "{"+strings.Join(reqs, ", ")+"}")
+			}
+			terms = append(terms, "expressions"+parts[0]+" fields"+parts[1])
+		}
+		sort.Strings(terms)
+		selector = strings.Join(terms, " OR ")
+	}
+	return fmt.Sprintf("results=[%s] config=%s nodeSelector=%s", strings.Join(results, " "), canonicalJSON(a.Devices.Config), selector)
+}
+
+// canonicalJSON marshals v with every object's keys sorted (a round trip through map[string]any).
+func canonicalJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprintf("<%v>", err)
+	}
+	var generic any
+	if err := json.Unmarshal(b, &generic); err != nil {
+		return fmt.Sprintf("<%v>", err)
+	}
+	b, _ = json.Marshal(generic)
+	return string(b)
 }
 
 // apiNames rewrites names the reference tests use but API validation refuses, consistently across the
@@ -334,11 +452,11 @@ func (e *env) addPinnedPod(name, node string, claims ...podClaim) {
 }
 
 // waitOutcome waits until the pod is bound ("allocated") or reported unschedulable and still unbound a
-// moment later ("pending"). Unless anyError, only reason Unschedulable counts: a SchedulerError is retried
-// by the scheduler (e.g. an extender that has not seen the claim yet), so the wait goes on.
-func (e *env) waitOutcome(name string, anyError bool) string {
+// moment later ("pending"), and returns the PodScheduled message. Unless anyError, only reason
+// Unschedulable counts: a SchedulerError is retried by the scheduler (e.g. an extender that has not seen
+// the claim yet), so the wait goes on.
+func (e *env) waitOutcome(name string, anyError bool) (outcome, message string) {
 	e.t.Helper()
-	outcome := ""
 	e.eventually(scenarioTimeout, "pod "+name+" to be bound or reported unschedulable", func() (bool, string) {
 		p, err := e.c.CoreV1().Pods(e.ns).Get(e.ctx, name, metav1.GetOptions{})
 		if err != nil {
@@ -350,7 +468,7 @@ func (e *env) waitOutcome(name string, anyError bool) string {
 		}
 		for _, c := range p.Status.Conditions {
 			if c.Type == corev1.PodScheduled && c.Status == corev1.ConditionFalse && (anyError || c.Reason == corev1.PodReasonUnschedulable) {
-				outcome = "pending"
+				outcome, message = "pending", c.Reason+": "+c.Message
 				return true, ""
 			}
 		}
@@ -362,18 +480,5 @@ func (e *env) waitOutcome(name string, anyError bool) string {
 			outcome = "allocated"
 		}
 	}
-	return outcome
-}
-
-// resultSet renders an allocation's results as a sorted set of request/driver/pool/device.
-func resultSet(a *resourcev1.AllocationResult) string {
-	if a == nil {
-		return "[]"
-	}
-	var parts []string
-	for _, r := range a.Devices.Results {
-		parts = append(parts, fmt.Sprintf("%s=%s/%s/%s", r.Request, r.Driver, r.Pool, r.Device))
-	}
-	sort.Strings(parts)
-	return "[" + strings.Join(parts, " ") + "]"
+	return outcome, message
 }
