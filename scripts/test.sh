@@ -155,7 +155,7 @@ esac
 
 for lane in $LANES; do
   case "$lane" in
-    main) run_ctest_lane main build "-DCMAKE_BUILD_TYPE=RelWithDebInfo" "" ;;
+    main) run_ctest_lane main build "-DCMAKE_BUILD_TYPE=RelWithDebInfo -DALLOT_LINE_TABLES_ONLY=${ALLOT_LINE_TABLES_ONLY:-ON}" "" ;;
     asan) run_asan_lane ;;
     tsan) run_tsan_lane ;;
     e2e) run_e2e_lane ;;

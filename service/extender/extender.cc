@@ -417,7 +417,7 @@ Extender::Reply Extender::Filter(std::string_view body) {
       case alloc::NodeVerdict::Kind::kFits: passed.push_back(name); break;
       case alloc::NodeVerdict::Kind::kDoesNotFit: failed[name] = "cannot allocate all claims"; break;
       case alloc::NodeVerdict::Kind::kNodeFailure:
-        failed[name] = "resource pools on the node are incomplete or invalid";
+        failed[name] = "invalid resource pools were encountered";  // the in-tree plugin's wording
         break;
       case alloc::NodeVerdict::Kind::kSkipped: failed[name] = "not evaluated"; break;
       case alloc::NodeVerdict::Kind::kError:

@@ -266,9 +266,12 @@ CallEstimate ListEstimate(std::span<const SizeEstimate> sizes) {
   return e;
 }
 
-// cel-go trackAllocatingListCall: ceil(size × factor) + 1 (call) + 10 (list creation).
+// cel-go trackAllocatingListCall: ceil(size × factor) + 1 (call) + 10 (list creation). A negative factor
+// (flatten(-1), which then fails with its own error) charges nothing for the elements: converting a
+// negative double to uint64 is undefined behaviour (found by clang's UBSan).
 uint64_t AllocatingListCost(double factor, uint64_t size) {
-  return static_cast<uint64_t>(std::ceil(static_cast<double>(size) * factor)) + 11;
+  const double elements = std::ceil(static_cast<double>(size) * factor);
+  return (elements > 0 ? static_cast<uint64_t>(elements) : 0) + 11;
 }
 uint64_t OutputSizeCost(std::span<const Value>, const Value& result) { return AllocatingListCost(1, ActualSize(result)); }
 uint64_t FlattenCost(std::span<const Value> a, const Value&) {
