@@ -1,8 +1,8 @@
 # allot: the two commands a newcomer needs are `make run` and `make test`.
 #
 #   make run                  install missing packages, build, serve the demo cluster
-#   make test                 install, build, run every test (unit, conformance, ASan+UBSan lane, e2e)
-#   make test SANITIZE=address|thread   build and run the unit tests in that sanitizer lane only
+#   make test                 install, build, run every lane: main, asan (+fuzz), tsan, e2e (docs/testing.md)
+#   make test SANITIZE=address|thread   only that sanitizer lane; LANES="main e2e" make test: any subset
 #   make bench                short benchmark run (see docs/perf/README.md)
 #   make bench-compare        allot vs the Go reference allocator, same inputs, same run (QUICK=1 for a short one)
 #   make bench-e2e            real kube-scheduler throughput, in-tree DRA vs allot (PERF_SIZE=full: 500 nodes)

@@ -8,12 +8,15 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"io"
-	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
+	"unicode"
 )
 
 // event is one line of `go test -json` (cmd/test2json).
@@ -189,26 +192,39 @@ func (r *Report) Counts(want Expect) (passed, failed, skipped int) {
 	return r.Passed, failed, r.Skipped
 }
 
-var testFunc = regexp.MustCompile(`(?m)^func (Test[A-Z0-9_]\w*)\(t \*testing\.T\)`)
-
-// TestsInDir lists the top-level test functions declared in dir's *_test.go files (TestMain excluded).
+// TestsInDir lists the top-level test functions declared in dir's *_test.go files (TestMain excluded),
+// from the parsed source (so a test written inside a string, as in this package's own tests, is not one).
 func TestsInDir(dir string) ([]string, error) {
 	files, err := filepath.Glob(filepath.Join(dir, "*_test.go"))
 	if err != nil {
 		return nil, err
 	}
+	fset := token.NewFileSet()
 	var out []string
 	for _, f := range files {
-		data, err := os.ReadFile(f)
+		file, err := parser.ParseFile(fset, f, nil, parser.SkipObjectResolution)
 		if err != nil {
 			return nil, err
 		}
-		for _, m := range testFunc.FindAllStringSubmatch(string(data), -1) {
-			out = append(out, m[1])
+		for _, decl := range file.Decls {
+			fn, ok := decl.(*ast.FuncDecl)
+			if !ok || fn.Recv != nil || fn.Name.Name == "TestMain" || !isTestName(fn.Name.Name) {
+				continue
+			}
+			out = append(out, fn.Name.Name)
 		}
 	}
 	sort.Strings(out)
 	return out, nil
+}
+
+// isTestName is `go test`'s rule: "Test" followed by nothing or by a character that is not lower case.
+func isTestName(name string) bool {
+	if !strings.HasPrefix(name, "Test") {
+		return false
+	}
+	rest := name[len("Test"):]
+	return rest == "" || !unicode.IsLower([]rune(rest)[0])
 }
 
 func firstLines(s string, n int) string {

@@ -134,3 +134,18 @@ func TestNotesAreCollected(t *testing.T) {
 		t.Fatalf("notes %q", rep.Notes)
 	}
 }
+
+func TestTestsInDirReadsDeclarationsNotStrings(t *testing.T) {
+	names, err := TestsInDir(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range names {
+		if n == "TestA" || n == "TestB" || n == "TestMain" {
+			t.Errorf("TestsInDir listed %s, which is not a test function of this package", n)
+		}
+	}
+	if len(names) < 8 {
+		t.Errorf("TestsInDir found %d tests in this package: %v", len(names), names)
+	}
+}
