@@ -37,7 +37,7 @@
 #include "api/k8s/resource_v1.h"
 #include "api/k8s/watch_event.h"
 #include "api/scenario.h"
-#include "core/common/status.h"
+#include "base/status.h"
 
 namespace allot::api {
 

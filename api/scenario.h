@@ -14,7 +14,7 @@
 #include "api/internal/json_fwd.h"
 #include "api/k8s/meta.h"
 #include "api/k8s/resource_v1.h"
-#include "core/common/status.h"
+#include "base/status.h"
 
 namespace allot::api {
 

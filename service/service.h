@@ -22,7 +22,7 @@
 #include <string>
 #include <vector>
 
-#include "core/common/status.h"
+#include "base/status.h"
 #include "service/demo/memory_kube_client.h"
 #include "service/http/server.h"
 #include "service/metrics/service_metrics.h"

@@ -12,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/common/status.h"
+#include "base/status.h"
 
 namespace allot::api::internal {
 

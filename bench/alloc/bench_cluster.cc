@@ -6,7 +6,7 @@
 #include <utility>
 
 #include "api/codec.h"
-#include "core/common/status_macros.h"
+#include "base/status_macros.h"
 #include "core/model/convert.h"
 
 namespace allot::bench {

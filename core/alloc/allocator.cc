@@ -4,7 +4,7 @@
 
 #include "core/alloc/search.h"
 #include "core/cel/selector.h"
-#include "core/common/status_macros.h"
+#include "base/status_macros.h"
 
 namespace allot::alloc {
 

@@ -33,7 +33,7 @@
 
 #include "api/k8s/resource_v1.h"
 #include "core/alloc/features.h"
-#include "core/common/status.h"
+#include "base/status.h"
 #include "core/index/allocated_state.h"
 #include "core/index/snapshot.h"
 #include "core/model/node_selector.h"

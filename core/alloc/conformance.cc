@@ -1,14 +1,14 @@
 #include "core/alloc/conformance.h"
 
 #include <algorithm>
-#include <fstream>
 #include <memory>
 #include <sstream>
 #include <utility>
 #include <vector>
 
 #include "api/codec.h"
-#include "core/common/status_macros.h"
+#include "base/split.h"
+#include "base/status_macros.h"
 #include "core/index/allocated_state.h"
 #include "core/index/snapshot.h"
 #include "core/model/convert.h"
@@ -177,15 +177,12 @@ StatusOr<ScenarioCheck> CheckScenario(const api::Scenario& sc, bool ordered, Sce
   return ScenarioCheck{true, ""};
 }
 
-StatusOr<std::set<std::string>> LoadOrderedCases(const std::string& index_md_path) {
-  std::ifstream in(index_md_path);
-  if (!in) return NotFoundError("cannot read " + index_md_path);
+std::set<std::string> ParseOrderedCases(std::string_view index_md) {
   std::set<std::string> out;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("| `", 0) != 0 || line.find("**ordered.**") == std::string::npos) continue;
+  for (std::string_view line : SplitView(index_md, '\n')) {
+    if (!line.starts_with("| `") || line.find("**ordered.**") == std::string_view::npos) continue;
     const size_t end = line.find('`', 3);
-    if (end != std::string::npos) out.insert(line.substr(3, end - 3));
+    if (end != std::string_view::npos) out.insert(std::string(line.substr(3, end - 3)));
   }
   return out;
 }

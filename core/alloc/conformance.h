@@ -14,11 +14,12 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 
 #include "api/scenario.h"
 #include "core/alloc/allocator.h"
 #include "core/alloc/node_fanout.h"
-#include "core/common/status.h"
+#include "base/status.h"
 
 namespace allot::alloc {
 
@@ -42,8 +43,9 @@ StatusOr<ScenarioCheck> CheckScenario(const api::Scenario& scenario, bool ordere
 StatusOr<StatusOr<std::optional<AllocationResults>>> RunScenario(const api::Scenario& scenario,
                                                                  const Options& options = {});
 
-// File names (e.g. "052-with-class-device-config.json") marked **ordered.** in INDEX.md.
-StatusOr<std::set<std::string>> LoadOrderedCases(const std::string& index_md_path);
+// File names (e.g. "052-with-class-device-config.json") marked **ordered.** in the text of INDEX.md (the
+// caller reads the file: core does no I/O).
+std::set<std::string> ParseOrderedCases(std::string_view index_md);
 
 // True for a lower-case RFC 4122 version-4 UUID.
 bool IsUuidV4(const std::string& s);

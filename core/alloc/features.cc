@@ -1,41 +1,70 @@
 #include "core/alloc/features.h"
 
+#include <array>
+
+#include "base/split.h"
+
 namespace allot::alloc {
+
+std::span<const FeatureGate> FeatureGateTable() {
+  // DRADeviceBindingConditions and DRAResourceClaimDeviceStatus drive one allocator flag (the reference's
+  // DeviceBindingAndStatus), which the scenario format calls BindingConditions.
+  static constexpr std::array<FeatureGate, 9> kTable = {{
+      {"DRAAdminAccess", "AdminAccess", &Features::admin_access},
+      {"DRAPrioritizedList", "PrioritizedList", &Features::prioritized_list},
+      {"DRAPartitionableDevices", "PartitionableDevices", &Features::partitionable_devices},
+      {"DRADeviceTaints", "DeviceTaints", &Features::device_taints},
+      {"DRAConsumableCapacity", "ConsumableCapacity", &Features::consumable_capacity},
+      {"DRADeviceBindingConditions", "BindingConditions", &Features::device_binding_and_status},
+      {"DRAResourceClaimDeviceStatus", "", &Features::device_binding_and_status},
+      {"DRAListTypeAttributes", "ListTypeAttributes", &Features::list_type_attributes},
+      {"", "ExtendedResource", nullptr},  // scheduler only
+  }};
+  return kTable;
+}
 
 Features Features::None() {
   Features f;
-  f.admin_access = false;
-  f.prioritized_list = false;
-  f.partitionable_devices = false;
-  f.device_taints = false;
-  f.device_binding_and_status = false;
-  f.consumable_capacity = false;
-  f.list_type_attributes = false;
+  for (const FeatureGate& gate : FeatureGateTable()) {
+    if (gate.field != nullptr) f.*gate.field = false;
+  }
   return f;
 }
 
 StatusOr<Features> Features::FromNames(const std::vector<std::string>& names) {
   Features f = None();
   for (const std::string& n : names) {
-    if (n == "AdminAccess") {
-      f.admin_access = true;
-    } else if (n == "PrioritizedList") {
-      f.prioritized_list = true;
-    } else if (n == "PartitionableDevices") {
-      f.partitionable_devices = true;
-    } else if (n == "DeviceTaints") {
-      f.device_taints = true;
-    } else if (n == "ConsumableCapacity") {
-      f.consumable_capacity = true;
-    } else if (n == "BindingConditions") {
-      f.device_binding_and_status = true;
-    } else if (n == "ListTypeAttributes") {
-      f.list_type_attributes = true;
-    } else if (n == "ExtendedResource") {
-      // Scheduler-only gate; no allocator behaviour.
-    } else {
-      return InvalidArgumentError("unknown feature name \"" + n + "\"");
+    const FeatureGate* found = nullptr;
+    for (const FeatureGate& gate : FeatureGateTable()) {
+      if (!gate.scenario_name.empty() && gate.scenario_name == n) found = &gate;
     }
+    if (found == nullptr) return InvalidArgumentError("unknown feature name \"" + n + "\"");
+    if (found->field != nullptr) f.*found->field = true;
+  }
+  return f;
+}
+
+StatusOr<Features> Features::FromGateList(std::string_view text) {
+  Features f;
+  for (std::string_view item : SplitView(text, ',')) {
+    if (item.empty()) continue;
+    size_t eq = item.find('=');
+    if (eq == std::string_view::npos) {
+      return InvalidArgumentError("--feature-gates: expected Name=bool, got '" + std::string(item) + "'");
+    }
+    std::string name(item.substr(0, eq));
+    std::string_view value = item.substr(eq + 1);
+    if (value != "true" && value != "false") {
+      return InvalidArgumentError("--feature-gates: " + name + ": value must be true or false");
+    }
+    const FeatureGate* found = nullptr;
+    for (const FeatureGate& gate : FeatureGateTable()) {
+      if (!gate.kubernetes_name.empty() && gate.kubernetes_name == name) found = &gate;
+    }
+    if (found == nullptr || found->field == nullptr) {
+      return InvalidArgumentError("--feature-gates: unknown feature gate '" + name + "'");
+    }
+    f.*found->field = value == "true";
   }
   return f;
 }

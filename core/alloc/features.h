@@ -3,14 +3,19 @@
 // reference runs its deterministic "incubating" allocator; allot always implements the
 // deterministic incubating/experimental behaviour.
 //
-// Thread safety: value type.
+// The gates have two spellings: Kubernetes' (--feature-gates, "DRAAdminAccess") and the scenario
+// format's (FORMAT.md, "AdminAccess"). Both are read from one table, FeatureGateTable(), so a new gate is
+// added in one place.
+//
+// Thread safety: value type; the table is immutable.
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "core/common/status.h"
+#include "base/status.h"
 
 namespace allot::alloc {
 
@@ -30,6 +35,21 @@ struct Features {
   // Names: AdminAccess, PrioritizedList, PartitionableDevices, DeviceTaints, ConsumableCapacity,
   // BindingConditions, ListTypeAttributes, ExtendedResource (scheduler only, accepted and ignored).
   static StatusOr<Features> FromNames(const std::vector<std::string>& names);
+
+  // Kubernetes --feature-gates syntax "Name=true,Other=false" over the defaults above. Known names:
+  // DRAAdminAccess, DRAPrioritizedList, DRAPartitionableDevices, DRADeviceTaints, DRAConsumableCapacity,
+  // DRADeviceBindingConditions, DRAResourceClaimDeviceStatus, DRAListTypeAttributes. Unknown names and
+  // values other than true/false are kInvalidArgument naming the item.
+  static StatusOr<Features> FromGateList(std::string_view text);
 };
+
+// One row per gate spelling. `field` is nullptr for a gate that exists in one spelling only and has no
+// allocator behaviour (the scenario format's ExtendedResource).
+struct FeatureGate {
+  std::string_view kubernetes_name;  // --feature-gates spelling; empty if none
+  std::string_view scenario_name;    // FORMAT.md spelling; empty if none
+  bool Features::*field;
+};
+std::span<const FeatureGate> FeatureGateTable();
 
 }  // namespace allot::alloc

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <utility>
 
+#include "base/thread_annotations.h"
 #include "core/cel/selector.h"
 
 namespace allot::alloc {
@@ -94,18 +95,20 @@ std::vector<NodeVerdict> NodeFanout::Run(const index::Snapshot& snapshot, const 
   struct State {
     std::atomic<size_t> next{0};
     std::atomic<size_t> cutoff;  // nodes with index > cutoff are not needed
-    std::mutex mu;
-    std::condition_variable cv;
-    std::vector<char> done;
-    size_t watermark = 0;  // all indices < watermark are done
-    size_t feasible_prefix = 0;
-    size_t running = 0;
+    Mutex mu;
+    CondVar cv;
+    std::vector<char> done ALLOT_GUARDED_BY(mu);
+    size_t watermark ALLOT_GUARDED_BY(mu) = 0;  // all indices < watermark are done
+    size_t feasible_prefix ALLOT_GUARDED_BY(mu) = 0;
+    size_t running ALLOT_GUARDED_BY(mu) = 0;
   } st;
   st.cutoff.store(n, std::memory_order_relaxed);
-  st.done.assign(n, 0);
-
   const size_t workers = std::min(threads_, n);
-  st.running = workers;
+  {
+    MutexLock lock(st.mu);  // no worker runs yet; the lock is for the analysis
+    st.done.assign(n, 0);
+    st.running = workers;
+  }
   auto work = [&] {
     for (;;) {
       const size_t i = st.next.fetch_add(1, std::memory_order_relaxed);
@@ -115,7 +118,7 @@ std::vector<NodeVerdict> NodeFanout::Run(const index::Snapshot& snapshot, const 
         out[i] = std::move(v);
         continue;
       }
-      std::lock_guard<std::mutex> lock(st.mu);
+      MutexLock lock(st.mu);
       out[i] = std::move(v);
       st.done[i] = 1;
       while (st.watermark < n && st.done[st.watermark]) {
@@ -126,13 +129,13 @@ std::vector<NodeVerdict> NodeFanout::Run(const index::Snapshot& snapshot, const 
         ++st.watermark;
       }
     }
-    std::lock_guard<std::mutex> lock(st.mu);
-    if (--st.running == 0) st.cv.notify_all();
+    MutexLock lock(st.mu);
+    if (--st.running == 0) st.cv.NotifyAll();
   };
   for (size_t w = 0; w < workers; ++w) boost::asio::post(*pool_, work);
   {
-    std::unique_lock<std::mutex> lock(st.mu);
-    st.cv.wait(lock, [&] { return st.running == 0; });
+    MutexLock lock(st.mu);
+    while (st.running != 0) st.cv.Wait(st.mu);
   }
   // Determinism: report exactly what a sequential scan stopping at the cutoff reports.
   const size_t cutoff = st.cutoff.load();

@@ -6,7 +6,7 @@
 #include <utility>
 
 #include "core/alloc/search.h"
-#include "core/common/status_macros.h"
+#include "base/status_macros.h"
 #include "core/quantity/quantity.h"
 
 namespace allot::alloc::internal {

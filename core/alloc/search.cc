@@ -6,7 +6,7 @@
 #include <utility>
 
 #include "core/alloc/capacity.h"
-#include "core/common/status_macros.h"
+#include "base/status_macros.h"
 
 namespace allot::alloc::internal {
 namespace {

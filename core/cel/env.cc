@@ -1,7 +1,7 @@
 #include "core/cel/env.h"
 
 #include "core/cel/functions/libraries.h"
-#include "core/common/status_macros.h"
+#include "base/status_macros.h"
 
 #ifndef ALLOT_CEL_HAVE_QUANTITY
 #define ALLOT_CEL_HAVE_QUANTITY 0

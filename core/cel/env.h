@@ -13,7 +13,7 @@
 
 #include "core/cel/function_registry.h"
 #include "core/cel/types.h"
-#include "core/common/status.h"
+#include "base/status.h"
 
 namespace allot::cel {
 

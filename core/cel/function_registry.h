@@ -35,7 +35,7 @@
 
 #include "core/cel/types.h"
 #include "core/cel/value.h"
-#include "core/common/status.h"
+#include "base/status.h"
 
 namespace allot::cel {
 

@@ -13,7 +13,7 @@
 #include "core/cel/ast.h"
 #include "core/cel/env.h"
 #include "core/cel/value.h"
-#include "core/common/status.h"
+#include "base/status.h"
 
 namespace allot::cel {
 

@@ -88,7 +88,7 @@ StatusOr<std::shared_ptr<const Selector>> CompileCache::Get(std::string_view exp
   key.push_back(':');
   key.append(expression);
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     auto it = index_.find(key);
     if (it != index_.end()) {
       lru_.splice(lru_.begin(), lru_, it->second);
@@ -97,7 +97,7 @@ StatusOr<std::shared_ptr<const Selector>> CompileCache::Get(std::string_view exp
   }
   auto compiled = CompileSelector(expression, options);  // outside the lock
   if (!compiled.ok()) return compiled.status();
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   auto it = index_.find(key);
   if (it != index_.end()) {
     lru_.splice(lru_.begin(), lru_, it->second);
@@ -113,7 +113,7 @@ StatusOr<std::shared_ptr<const Selector>> CompileCache::Get(std::string_view exp
 }
 
 size_t CompileCache::size() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return lru_.size();
 }
 

@@ -17,7 +17,8 @@
 
 #include "core/cel/device.h"
 #include "core/cel/program.h"
-#include "core/common/status.h"
+#include "base/status.h"
+#include "base/thread_annotations.h"
 
 namespace allot::cel {
 
@@ -68,9 +69,9 @@ class CompileCache {
     std::shared_ptr<const Selector> selector;
   };
   const size_t capacity_;
-  mutable std::mutex mu_;
-  std::list<Entry> lru_;  // front = most recently used
-  std::unordered_map<std::string, std::list<Entry>::iterator> index_;
+  mutable Mutex mu_;
+  std::list<Entry> lru_ ALLOT_GUARDED_BY(mu_);  // front = most recently used
+  std::unordered_map<std::string, std::list<Entry>::iterator> index_ ALLOT_GUARDED_BY(mu_);
 };
 
 }  // namespace allot::cel

@@ -12,7 +12,7 @@
 #include <string>
 
 #include "core/cel/env.h"
-#include "core/common/status_macros.h"
+#include "base/status_macros.h"
 
 namespace allot::cel {
 namespace {

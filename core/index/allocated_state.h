@@ -22,7 +22,7 @@
 #include <utility>
 #include <vector>
 
-#include "core/common/status.h"
+#include "base/status.h"
 #include "core/index/snapshot.h"
 #include "core/quantity/quantity.h"
 

@@ -31,7 +31,7 @@
 #include <string>
 #include <vector>
 
-#include "core/common/status.h"
+#include "base/status.h"
 #include "core/index/snapshot.h"
 #include "core/model/node_selector.h"
 

@@ -3,7 +3,7 @@
 namespace allot::index {
 
 std::atomic<int8_t>* SelectorMemo::Row(const std::shared_ptr<const void>& selector) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return RowLocked(selector);
 }
 
@@ -18,14 +18,14 @@ std::atomic<int8_t>* SelectorMemo::RowLocked(const std::shared_ptr<const void>& 
 }
 
 const SelectorMemo::Compiled* SelectorMemo::FindCompiled(const void* key, uint32_t tag) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   auto it = compiled_.find({key, tag});
   return it == compiled_.end() ? nullptr : &it->second;
 }
 
 const SelectorMemo::Compiled* SelectorMemo::AddCompiled(const void* key, uint32_t tag,
                                                         std::shared_ptr<const void> selector) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   auto [it, added] = compiled_.try_emplace({key, tag});
   if (added) {
     it->second.row = RowLocked(selector);

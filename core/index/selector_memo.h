@@ -20,6 +20,8 @@
 #include <unordered_map>
 #include <utility>
 
+#include "base/thread_annotations.h"
+
 namespace allot::index {
 
 class SelectorMemo {
@@ -47,16 +49,16 @@ class SelectorMemo {
   const Compiled* AddCompiled(const void* key, uint32_t tag, std::shared_ptr<const void> selector);
 
  private:
-  std::atomic<int8_t>* RowLocked(const std::shared_ptr<const void>& selector);  // mu_ held
+  std::atomic<int8_t>* RowLocked(const std::shared_ptr<const void>& selector) ALLOT_REQUIRES(mu_);
 
   struct Entry {
     std::shared_ptr<const void> owner;
     std::unique_ptr<std::atomic<int8_t>[]> values;
   };
   const size_t device_count_;
-  std::mutex mu_;
-  std::unordered_map<const void*, Entry> rows_;  // guarded by mu_
-  std::map<std::pair<const void*, uint32_t>, Compiled> compiled_;  // guarded by mu_
+  Mutex mu_;
+  std::unordered_map<const void*, Entry> rows_ ALLOT_GUARDED_BY(mu_);
+  std::map<std::pair<const void*, uint32_t>, Compiled> compiled_ ALLOT_GUARDED_BY(mu_);
 };
 
 }  // namespace allot::index

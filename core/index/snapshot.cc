@@ -74,24 +74,24 @@ const std::vector<uint32_t>* Snapshot::pool_slices(std::string_view driver, std:
 }
 
 std::shared_ptr<const BuiltPool> Snapshot::FindBuiltPool(const std::string& key) const {
-  std::lock_guard<std::mutex> lock(built_pools_mu_);
+  MutexLock lock(built_pools_mu_);
   auto it = built_pools_.find(key);
   return it == built_pools_.end() ? nullptr : it->second;
 }
 
 std::shared_ptr<const BuiltPool> Snapshot::AddBuiltPool(std::string key, std::shared_ptr<const BuiltPool> built) const {
-  std::lock_guard<std::mutex> lock(built_pools_mu_);
+  MutexLock lock(built_pools_mu_);
   return built_pools_.try_emplace(std::move(key), std::move(built)).first->second;
 }
 
 std::shared_ptr<const NodePoolsEntry> Snapshot::FindNodePools(const std::string& key) const {
-  std::lock_guard<std::mutex> lock(node_pools_mu_);
+  MutexLock lock(node_pools_mu_);
   auto it = node_pools_.find(key);
   return it == node_pools_.end() ? nullptr : it->second;
 }
 
 void Snapshot::SetNodePools(const std::string& key, std::shared_ptr<const NodePoolsEntry> entry) const {
-  std::lock_guard<std::mutex> lock(node_pools_mu_);
+  MutexLock lock(node_pools_mu_);
   node_pools_[key] = std::move(entry);
 }
 

@@ -22,6 +22,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/thread_annotations.h"
 #include "core/model/device_class.h"
 #include "core/index/selector_memo.h"
 #include "core/model/slice.h"
@@ -91,10 +92,12 @@ class Snapshot {
   std::map<std::string, std::shared_ptr<const model::DeviceClass>, std::less<>> classes_;
 
   std::unique_ptr<SelectorMemo> selector_memo_;  // the object itself is thread-safe
-  mutable std::mutex built_pools_mu_;
-  mutable std::unordered_map<std::string, std::shared_ptr<const BuiltPool>> built_pools_;  // guarded by the mutex
-  mutable std::mutex node_pools_mu_;
-  mutable std::unordered_map<std::string, std::shared_ptr<const NodePoolsEntry>> node_pools_;  // guarded
+  mutable Mutex built_pools_mu_;
+  mutable std::unordered_map<std::string, std::shared_ptr<const BuiltPool>> built_pools_
+      ALLOT_GUARDED_BY(built_pools_mu_);
+  mutable Mutex node_pools_mu_;
+  mutable std::unordered_map<std::string, std::shared_ptr<const NodePoolsEntry>> node_pools_
+      ALLOT_GUARDED_BY(node_pools_mu_);
 };
 
 }  // namespace allot::index

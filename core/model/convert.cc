@@ -5,7 +5,7 @@
 #include <unordered_map>
 #include <utility>
 
-#include "core/common/status_macros.h"
+#include "base/status_macros.h"
 
 namespace allot::model {
 namespace {

@@ -10,7 +10,7 @@
 
 #include "api/k8s/core_v1.h"
 #include "api/k8s/resource_v1.h"
-#include "core/common/status.h"
+#include "base/status.h"
 #include "core/model/device_class.h"
 #include "core/model/node_selector.h"
 #include "core/model/slice.h"

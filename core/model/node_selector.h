@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "core/common/status.h"
+#include "base/status.h"
 
 namespace allot::model {
 

@@ -32,7 +32,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/common/status.h"
+#include "base/status.h"
 
 namespace allot::quantity {
 

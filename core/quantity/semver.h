@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/common/status.h"
+#include "base/status.h"
 
 namespace allot::quantity {
 

@@ -42,7 +42,7 @@
 #include "core/alloc/conformance.h"
 #include "core/alloc/features.h"
 #include "core/cel/selector.h"
-#include "core/common/status_macros.h"
+#include "base/status_macros.h"
 #include "core/index/allocated_state.h"
 #include "core/index/snapshot.h"
 #include "core/model/convert.h"

@@ -16,7 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/cel/device.h"
-#include "core/common/status.h"
+#include "base/status.h"
 
 namespace allot::cli {
 

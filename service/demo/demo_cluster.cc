@@ -6,7 +6,7 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "core/common/status_macros.h"
+#include "base/status_macros.h"
 #include "service/watch/kubeconfig.h"
 
 namespace allot::svc {

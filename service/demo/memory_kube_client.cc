@@ -49,19 +49,19 @@ MemoryKubeClient::~MemoryKubeClient() { Shutdown(); }
 
 void MemoryKubeClient::Shutdown() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     shutdown_ = true;
   }
-  cv_.notify_all();
+  cv_.NotifyAll();
 }
 
 int64_t MemoryKubeClient::current_resource_version() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return resource_version_;
 }
 
 void MemoryKubeClient::CompactForTest() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   history_.clear();
   compacted_before_ = resource_version_;
 }
@@ -84,7 +84,7 @@ Json MemoryKubeClient::Store(const ResourceType& type, Json object, WatchEventTy
     compacted_before_ = history_.front().rv + 1;
     history_.pop_front();
   }
-  cv_.notify_all();
+  cv_.NotifyAll();
   return object;
 }
 
@@ -102,7 +102,7 @@ StatusOr<Json> MemoryKubeClient::Apply(Json object) {
   const ResourceType* type = ResourceTypeForKind(object.value("kind", ""));
   if (type == nullptr) return InvalidArgumentError("kind: unsupported kind '" + object.value("kind", "") + "'");
   if (Meta(object, "name").empty()) return InvalidArgumentError("metadata.name: missing");
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   Json copy = std::move(object);
   if (type->namespaced && Meta(copy, "namespace").empty()) copy["metadata"]["namespace"] = "default";
   bool exists = Bucket(*type).count(ObjectKey(copy)) > 0;
@@ -114,7 +114,7 @@ StatusOr<Json> MemoryKubeClient::Apply(Json object) {
 }
 
 Status MemoryKubeClient::Delete(const ResourceType& type, std::string_view ns, std::string_view name) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   auto found = Find(type, ns, name);
   if (!found.ok()) return found.status();
   Store(type, std::move(found).value(), WatchEventType::kDeleted);
@@ -122,12 +122,12 @@ Status MemoryKubeClient::Delete(const ResourceType& type, std::string_view ns, s
 }
 
 StatusOr<Json> MemoryKubeClient::Get(const ResourceType& type, std::string_view ns, std::string_view name) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return Find(type, ns, name);
 }
 
 StatusOr<ListPage> MemoryKubeClient::List(const ResourceType& type, const ListOptions& options) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   ListPage page;
   page.resource_version = std::to_string(resource_version_);
   const Objects& bucket = Bucket(type);
@@ -146,7 +146,7 @@ Status MemoryKubeClient::Watch(const ResourceType& type, const WatchOptions& opt
                                WatchCancel* cancel) {
   int64_t cursor;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     if (options.resource_version.empty() || options.resource_version == "0") {
       cursor = resource_version_;
     } else {
@@ -165,8 +165,8 @@ Status MemoryKubeClient::Watch(const ResourceType& type, const WatchOptions& opt
   }
   if (cancel != nullptr) {
     cancel->SetInterrupt([this] {
-      std::lock_guard<std::mutex> lock(mu_);
-      cv_.notify_all();
+      MutexLock lock(mu_);
+      cv_.NotifyAll();
     });
   }
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(options.timeout_seconds);
@@ -175,11 +175,11 @@ Status MemoryKubeClient::Watch(const ResourceType& type, const WatchOptions& opt
     std::vector<WatchEvent> batch;
     std::vector<std::pair<WatchEventType, Text>> texts;  // parsed after the lock is released
     {
-      std::unique_lock<std::mutex> lock(mu_);
-      cv_.wait_until(lock, deadline, [&] {
-        return shutdown_ || (cancel != nullptr && cancel->cancelled()) ||
-               (!history_.empty() && history_.back().rv > cursor);
-      });
+      MutexLock lock(mu_);
+      while (!(shutdown_ || (cancel != nullptr && cancel->cancelled()) ||
+               (!history_.empty() && history_.back().rv > cursor)) &&
+             cv_.WaitUntil(mu_, deadline)) {
+      }
       if (cancel != nullptr && cancel->cancelled()) {
         result = CancelledError("watch " + type.resource + " cancelled");
         break;
@@ -216,7 +216,7 @@ StatusOr<Json> MemoryKubeClient::Put(const ResourceType& type, const Json& objec
   std::string ns = Meta(object, "namespace");
   std::string name = Meta(object, "name");
   std::string what = "PUT " + type.ObjectPath(ns, name) + (status_only ? "/status" : "");
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   auto found = Find(type, ns, name);
   if (!found.ok()) return found.status();
   const Json& stored = *found;
@@ -265,7 +265,7 @@ StatusOr<Json> MemoryKubeClient::Patch(const ResourceType& type, std::string_vie
     return HttpError(415, "UnsupportedMediaType",
                      "only application/merge-patch+json and application/json-patch+json are supported", what);
   }
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   auto found = Find(type, ns, name);
   if (!found.ok()) return found.status();
   const std::string stored_rv = Meta(*found, "resourceVersion");
@@ -295,7 +295,7 @@ StatusOr<Json> MemoryKubeClient::Create(const ResourceType& type, const Json& ob
   if (!object.is_object()) return HttpError(400, "BadRequest", "body must be an object", what);
   Json copy = object;
   if (!copy["metadata"].is_object()) copy["metadata"] = Json::object();
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   if (type.namespaced && Meta(copy, "namespace").empty()) copy["metadata"]["namespace"] = "default";
   if (Meta(copy, "name").empty()) {
     std::string prefix = Meta(copy, "generateName");
@@ -321,7 +321,7 @@ StatusOr<Json> MemoryKubeClient::CreateSubresource(const ResourceType& type, std
   if (type.resource != "pods" || subresource != "binding") {
     return HttpError(404, "NotFound", "subresource not supported by the in-memory API", what);
   }
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   auto found = Find(type, ns, name);
   if (!found.ok()) return found.status();
   Json pod = std::move(found).value();

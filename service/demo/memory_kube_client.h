@@ -23,6 +23,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/thread_annotations.h"
 #include "service/watch/kube_client.h"
 
 namespace allot::svc {
@@ -71,22 +72,22 @@ class MemoryKubeClient final : public KubeClient {
   };
   using Objects = std::map<std::string, Text>;  // ObjectKey -> object
 
-  // All below: mu_ held.
-  Objects& Bucket(const ResourceType& type) { return objects_[type.resource]; }
+  Objects& Bucket(const ResourceType& type) ALLOT_REQUIRES(mu_) { return objects_[type.resource]; }
   // Stamps a new resourceVersion into `object`, stores it and records the event.
-  Json Store(const ResourceType& type, Json object, WatchEventType event_type);
+  Json Store(const ResourceType& type, Json object, WatchEventType event_type) ALLOT_REQUIRES(mu_);
   // A parsed copy of the stored object.
-  StatusOr<Json> Find(const ResourceType& type, std::string_view ns, std::string_view name);
-  StatusOr<Json> Put(const ResourceType& type, const Json& object, bool status_only);
+  StatusOr<Json> Find(const ResourceType& type, std::string_view ns, std::string_view name) ALLOT_REQUIRES(mu_);
+  // Update / UpdateStatus (takes mu_ itself; the old comment "all below: mu_ held" was wrong for it).
+  StatusOr<Json> Put(const ResourceType& type, const Json& object, bool status_only) ALLOT_EXCLUDES(mu_);
 
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
-  int64_t resource_version_ = 1000;
-  int64_t compacted_before_ = 0;  // watches from a version < this get 410
-  int64_t uid_counter_ = 0;
-  bool shutdown_ = false;
-  std::map<std::string, Objects> objects_;  // resource -> objects
-  std::deque<Event> history_;
+  mutable Mutex mu_;
+  CondVar cv_;
+  int64_t resource_version_ ALLOT_GUARDED_BY(mu_) = 1000;
+  int64_t compacted_before_ ALLOT_GUARDED_BY(mu_) = 0;  // watches from a version < this get 410
+  int64_t uid_counter_ ALLOT_GUARDED_BY(mu_) = 0;
+  bool shutdown_ ALLOT_GUARDED_BY(mu_) = false;
+  std::map<std::string, Objects> objects_ ALLOT_GUARDED_BY(mu_);  // resource -> objects
+  std::deque<Event> history_ ALLOT_GUARDED_BY(mu_);
 };
 
 }  // namespace allot::svc

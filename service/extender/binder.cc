@@ -56,7 +56,7 @@ struct Extender::ClaimWrite {
 
 StatusOr<api::Pod> Extender::LookupPod(const std::string& ns, const std::string& name, const std::string& uid) {
   {
-    std::lock_guard<std::mutex> lock(pods_mu_);
+    MutexLock lock(pods_mu_);
     auto it = pods_by_uid_.find(uid);
     if (it != pods_by_uid_.end() && it->second.metadata.name == name) return it->second;
   }
@@ -182,7 +182,7 @@ Extender::Reply Extender::Bind(std::string_view body) {
 
   std::vector<ClaimWrite> writes;
   if (HasClaims(*pod)) {
-    std::lock_guard<std::mutex> lock(bind_mu_);  // allocate-and-reserve is one step across binds
+    MutexLock lock(bind_mu_);  // allocate-and-reserve is one step across binds
     // Reservations first, then the snapshot: a reservation dropped in between (its allocation observed)
     // is then in the snapshot, so no in-flight allocation can be missed.
     auto reservations = reservations_.Active();

@@ -8,7 +8,7 @@
 namespace allot::svc {
 
 std::shared_ptr<const ClusterIndex> IndexCache::Get(const std::shared_ptr<const ClusterSnapshot>& cluster) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   if (last_ != nullptr && last_->cluster == cluster) return last_;
   const auto& slices = cluster->slices;
   const auto& classes = cluster->objects[static_cast<size_t>(ObjectKind::kDeviceClass)];

@@ -17,6 +17,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/thread_annotations.h"
 #include "core/index/snapshot.h"
 #include "core/model/node_selector.h"
 #include "service/store/cluster_store.h"
@@ -37,10 +38,11 @@ class IndexCache {
   std::shared_ptr<const ClusterIndex> Get(const std::shared_ptr<const ClusterSnapshot>& cluster);
 
  private:
-  std::mutex mu_;
-  std::shared_ptr<const ClusterIndex> last_;              // guarded by mu_
-  std::shared_ptr<const SliceMap> last_slices_;                 // guarded by mu_
-  std::shared_ptr<const ObjectMap> last_classes_, last_nodes_;  // guarded by mu_
+  Mutex mu_;
+  std::shared_ptr<const ClusterIndex> last_ ALLOT_GUARDED_BY(mu_);
+  std::shared_ptr<const SliceMap> last_slices_ ALLOT_GUARDED_BY(mu_);
+  std::shared_ptr<const ObjectMap> last_classes_ ALLOT_GUARDED_BY(mu_);
+  std::shared_ptr<const ObjectMap> last_nodes_ ALLOT_GUARDED_BY(mu_);
 };
 
 }  // namespace allot::svc

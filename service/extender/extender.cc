@@ -24,43 +24,7 @@ StatusOr<ScorePolicy> ParseScorePolicy(std::string_view text) {
   return InvalidArgumentError("--score-policy must be pack, spread or none, got '" + std::string(text) + "'");
 }
 
-StatusOr<alloc::Features> ParseFeatureGates(std::string_view text) {
-  alloc::Features f;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t comma = text.find(',', start);
-    if (comma == std::string_view::npos) comma = text.size();
-    std::string_view item = text.substr(start, comma - start);
-    start = comma + 1;
-    if (item.empty()) continue;
-    size_t eq = item.find('=');
-    if (eq == std::string_view::npos) return InvalidArgumentError("--feature-gates: expected Name=bool, got '" + std::string(item) + "'");
-    std::string name(item.substr(0, eq));
-    std::string value(item.substr(eq + 1));
-    if (value != "true" && value != "false") {
-      return InvalidArgumentError("--feature-gates: " + name + ": value must be true or false");
-    }
-    bool on = value == "true";
-    if (name == "DRAAdminAccess") {
-      f.admin_access = on;
-    } else if (name == "DRAPrioritizedList") {
-      f.prioritized_list = on;
-    } else if (name == "DRAPartitionableDevices") {
-      f.partitionable_devices = on;
-    } else if (name == "DRADeviceTaints") {
-      f.device_taints = on;
-    } else if (name == "DRAConsumableCapacity") {
-      f.consumable_capacity = on;
-    } else if (name == "DRADeviceBindingConditions" || name == "DRAResourceClaimDeviceStatus") {
-      f.device_binding_and_status = on;
-    } else if (name == "DRAListTypeAttributes") {
-      f.list_type_attributes = on;
-    } else {
-      return InvalidArgumentError("--feature-gates: unknown feature gate '" + name + "'");
-    }
-  }
-  return f;
-}
+StatusOr<alloc::Features> ParseFeatureGates(std::string_view text) { return alloc::Features::FromGateList(text); }
 
 struct Extender::State {
   std::shared_ptr<const ClusterSnapshot> snapshot;
@@ -135,19 +99,19 @@ Extender::Extender(ClusterStore& store, KubeClient& kube, ServiceMetrics& metric
   store_.AddListener([this](const std::shared_ptr<const ClusterSnapshot>& snapshot) {
     reservations_.Observe(*snapshot);
     {
-      std::lock_guard<std::mutex> lock(warm_mu_);
+      MutexLock lock(warm_mu_);
       warm_pending_ = true;
     }
-    warm_cv_.notify_one();
+    warm_cv_.NotifyOne();
   });
 }
 
 Extender::~Extender() {
   {
-    std::lock_guard<std::mutex> lock(warm_mu_);
+    MutexLock lock(warm_mu_);
     warm_stop_ = true;
   }
-  warm_cv_.notify_one();
+  warm_cv_.NotifyOne();
   warmer_.join();
 }
 
@@ -166,13 +130,14 @@ void ReleaseFreedMemory() {
 }  // namespace
 
 void Extender::WarmIndexLoop() {
-  std::unique_lock<std::mutex> lock(warm_mu_);
   const void* trimmed_for = nullptr;  // the device snapshot after whose build the heap was last trimmed
   while (true) {
-    warm_cv_.wait(lock, [this] { return warm_pending_ || warm_stop_; });
-    if (warm_stop_) return;
-    warm_pending_ = false;
-    lock.unlock();
+    {
+      MutexLock lock(warm_mu_);
+      while (!warm_pending_ && !warm_stop_) warm_cv_.Wait(warm_mu_);
+      if (warm_stop_) return;
+      warm_pending_ = false;
+    }
     auto snapshot = store_.Load();  // the newest; publications in the meantime are covered by it
     if (snapshot->synced()) {
       auto index = index_cache_.Get(snapshot);
@@ -185,7 +150,6 @@ void Extender::WarmIndexLoop() {
       }
       index_warm_.store(true);
     }
-    lock.lock();
   }
 }
 
@@ -220,7 +184,7 @@ void Extender::WarmMemos(const ClusterSnapshot& snapshot, const ClusterIndex& in
 
 std::shared_ptr<const Extender::ClaimList> Extender::AllocatedClaims(const ClusterSnapshot& snapshot) {
   const auto& map = snapshot.objects[static_cast<size_t>(ObjectKind::kResourceClaim)];
-  std::lock_guard<std::mutex> lock(claims_mu_);
+  MutexLock lock(claims_mu_);
   if (claims_map_ == map && allocated_claims_ != nullptr) return allocated_claims_;
   // Every bind changes the claim map, but the store shares the objects of unchanged claims between maps:
   // decode only objects not seen in the last map (decoding all claims on every request was most of allot's
@@ -262,7 +226,7 @@ std::shared_ptr<const Extender::AllocatedBase> Extender::AllocatedClaimsState(co
   // shared_ptr before the first iteration, and a concurrent request replacing the cache would free the list
   // mid-loop (devices of freed claims then looked free: double allocation, found by bench-e2e).
   std::shared_ptr<const ClaimList> claims = AllocatedClaims(snapshot);
-  std::lock_guard<std::mutex> lock(base_mu_);
+  MutexLock lock(base_mu_);
   if (allocated_base_ != nullptr && allocated_base_->claims == claims && allocated_base_->devices == index.devices) {
     return allocated_base_;
   }
@@ -314,7 +278,7 @@ StatusOr<Extender::State> Extender::LoadState() {
 
 void Extender::RememberPod(const api::Pod& pod) {
   if (pod.metadata.uid.empty()) return;
-  std::lock_guard<std::mutex> lock(pods_mu_);
+  MutexLock lock(pods_mu_);
   if (pods_by_uid_.size() > 10000) pods_by_uid_.clear();
   pods_by_uid_[pod.metadata.uid] = pod;
 }
@@ -456,20 +420,20 @@ size_t DevicesRequested(const api::ResourceClaim& claim) {
 }  // namespace
 
 void Extender::ExpectPlacement(const std::string& pod_uid, ExpectedPlacement placement) {
-  std::lock_guard<std::mutex> lock(expected_mu_);
+  MutexLock lock(expected_mu_);
   if (expected_.size() > 10000) expected_.clear();  // bounded; entries are short-lived anyway
   expected_[pod_uid] = std::move(placement);
 }
 
 void Extender::ForgetPlacement(const std::string& pod_uid) {
-  std::lock_guard<std::mutex> lock(expected_mu_);
+  MutexLock lock(expected_mu_);
   expected_.erase(pod_uid);
 }
 
 std::unordered_map<std::string, size_t> Extender::ExpectedDevices(const std::string& pod_uid) {
   std::unordered_map<std::string, size_t> held;
   const auto now = std::chrono::steady_clock::now();
-  std::lock_guard<std::mutex> lock(expected_mu_);
+  MutexLock lock(expected_mu_);
   for (auto it = expected_.begin(); it != expected_.end();) {
     if (now - it->second.at > kExpectedPlacementTtl) {
       it = expected_.erase(it);

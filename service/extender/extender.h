@@ -28,8 +28,9 @@
 #include <vector>
 
 #include "api/k8s/core_v1.h"
+#include "base/thread_annotations.h"
 #include "core/alloc/features.h"
-#include "core/common/status.h"
+#include "base/status.h"
 #include "core/index/allocated_state.h"
 #include "service/extender/cluster_index.h"
 #include "service/extender/pod_claims.h"
@@ -52,10 +53,8 @@ enum class ScorePolicy { kPack, kSpread, kNone };
 
 // "pack", "spread", "none"; kInvalidArgument otherwise.
 StatusOr<ScorePolicy> ParseScorePolicy(std::string_view text);
-// Kubernetes --feature-gates syntax "Name=true,Other=false" over the 1.36 defaults. Known names:
-// DRAAdminAccess, DRAPrioritizedList, DRAPartitionableDevices, DRADeviceTaints, DRAConsumableCapacity,
-// DRADeviceBindingConditions, DRAResourceClaimDeviceStatus, DRAListTypeAttributes. Unknown names and
-// values other than true/false are kInvalidArgument.
+// Kubernetes --feature-gates syntax over the 1.36 defaults: alloc::Features::FromGateList (one table of gate
+// names for both spellings, core/alloc/features.h).
 StatusOr<alloc::Features> ParseFeatureGates(std::string_view text);
 
 struct ExtenderOptions {
@@ -133,21 +132,21 @@ class Extender {
   std::unique_ptr<alloc::NodeFanout> fanout_;
   std::unique_ptr<cel::CompileCache> cel_cache_;
 
-  std::mutex bind_mu_;  // serialises allocate-and-reserve in Bind
+  Mutex bind_mu_;  // serialises allocate-and-reserve in Bind (guards no field: the step is the critical section)
 
-  std::mutex claims_mu_;
-  std::shared_ptr<const ObjectMap> claims_map_;                            // guarded by claims_mu_
-  std::shared_ptr<const ClaimList> allocated_claims_;  // guarded by claims_mu_
+  Mutex claims_mu_;
+  std::shared_ptr<const ObjectMap> claims_map_ ALLOT_GUARDED_BY(claims_mu_);
+  std::shared_ptr<const ClaimList> allocated_claims_ ALLOT_GUARDED_BY(claims_mu_);
   // Every object of the last claim map, by address, with its decoding (nullptr: not allocated or undecodable).
-  // The entry holds the object, so the address cannot be reused while it is a key. Guarded by claims_mu_.
+  // The entry holds the object, so the address cannot be reused while it is a key.
   struct DecodedClaim {
     std::shared_ptr<const Json> object;
     std::shared_ptr<const api::ResourceClaim> claim;
   };
-  std::unordered_map<const Json*, DecodedClaim> decoded_claims_;
+  std::unordered_map<const Json*, DecodedClaim> decoded_claims_ ALLOT_GUARDED_BY(claims_mu_);
 
-  std::mutex base_mu_;  // held while a new base is built, so that concurrent requests build it once
-  std::shared_ptr<const AllocatedBase> allocated_base_;  // guarded by base_mu_
+  Mutex base_mu_;  // held while a new base is built, so that concurrent requests build it once
+  std::shared_ptr<const AllocatedBase> allocated_base_ ALLOT_GUARDED_BY(base_mu_);
 
   // Expected placements (Prioritize): the node allot scored highest for a pod is where the scheduler most
   // likely binds it. Until that pod's bind arrives, or kExpectedPlacementTtl passes, the devices it needs
@@ -163,11 +162,11 @@ class Extender {
   void ForgetPlacement(const std::string& pod_uid);
   // Devices expected on each node by pods other than `pod_uid`; drops expired entries.
   std::unordered_map<std::string, size_t> ExpectedDevices(const std::string& pod_uid);
-  std::mutex expected_mu_;
-  std::unordered_map<std::string, ExpectedPlacement> expected_;  // by pod uid; guarded by expected_mu_
+  Mutex expected_mu_;
+  std::unordered_map<std::string, ExpectedPlacement> expected_ ALLOT_GUARDED_BY(expected_mu_);  // by pod uid
 
-  std::mutex pods_mu_;
-  std::unordered_map<std::string, api::Pod> pods_by_uid_;  // pods seen by filter; guarded by pods_mu_
+  Mutex pods_mu_;
+  std::unordered_map<std::string, api::Pod> pods_by_uid_ ALLOT_GUARDED_BY(pods_mu_);  // pods seen by filter
 
   // Index warmer: after every publication of a synced store, builds the device index (IndexCache::Get) on
   // its own thread, so that requests do not pay for decoding and indexing changed slices (seconds for
@@ -179,10 +178,10 @@ class Extender {
   // first filters after a start pay for that against their deadline: at 5,000 8xH100 nodes about 4 ms per
   // node, and the first four filters ran out of their 4 s.
   void WarmMemos(const ClusterSnapshot& snapshot, const ClusterIndex& index);
-  std::mutex warm_mu_;
-  std::condition_variable warm_cv_;
-  bool warm_pending_ = false;  // guarded by warm_mu_
-  bool warm_stop_ = false;     // guarded by warm_mu_
+  Mutex warm_mu_;
+  CondVar warm_cv_;
+  bool warm_pending_ ALLOT_GUARDED_BY(warm_mu_) = false;
+  bool warm_stop_ ALLOT_GUARDED_BY(warm_mu_) = false;
   std::atomic<bool> index_warm_{false};
   std::thread warmer_;         // last member: started after everything it uses
 };

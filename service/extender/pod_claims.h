@@ -17,7 +17,7 @@
 
 #include "api/k8s/core_v1.h"
 #include "api/k8s/resource_v1.h"
-#include "core/common/status.h"
+#include "base/status.h"
 #include "service/store/cluster_store.h"
 
 namespace allot::svc {

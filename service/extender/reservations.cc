@@ -12,7 +12,7 @@ void ReservationTable::ReleaseLocked(std::map<std::string, Reservation>::iterato
 }
 
 void ReservationTable::Add(Reservation r) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   r.expires = std::chrono::steady_clock::now() + ttl_;
   std::string key = r.claim_key;
   by_claim_[key] = std::move(r);
@@ -20,7 +20,7 @@ void ReservationTable::Add(Reservation r) {
 }
 
 void ReservationTable::Release(const std::string& claim_key, std::string_view reason) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   auto it = by_claim_.find(claim_key);
   if (it == by_claim_.end()) return;
   ReleaseLocked(it, reason);
@@ -28,7 +28,7 @@ void ReservationTable::Release(const std::string& claim_key, std::string_view re
 }
 
 std::vector<Reservation> ReservationTable::Active() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   auto now = std::chrono::steady_clock::now();
   std::vector<Reservation> out;
   for (auto it = by_claim_.begin(); it != by_claim_.end();) {
@@ -45,14 +45,14 @@ std::vector<Reservation> ReservationTable::Active() {
 }
 
 std::optional<Reservation> ReservationTable::Find(const std::string& claim_key) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   auto it = by_claim_.find(claim_key);
   if (it == by_claim_.end() || it->second.expires <= std::chrono::steady_clock::now()) return std::nullopt;
   return it->second;
 }
 
 void ReservationTable::Observe(const ClusterSnapshot& snapshot) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   if (by_claim_.empty()) return;
   for (auto it = by_claim_.begin(); it != by_claim_.end();) {
     auto claim = snapshot.Find(ObjectKind::kResourceClaim, it->first);
@@ -73,7 +73,7 @@ void ReservationTable::Observe(const ClusterSnapshot& snapshot) {
 }
 
 size_t ReservationTable::size() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return by_claim_.size();
 }
 

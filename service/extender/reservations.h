@@ -5,7 +5,8 @@
 // A reservation ends when the store shows the claim allocated (Observe, reason "observed"), when bind
 // fails and undoes its writes (Release, "failed"), or when its TTL passes ("expired").
 //
-// Thread safety: thread-safe (one mutex); revision() increases on every change.
+// Thread safety: thread-safe (one mutex, mu_, guards the table; no method calls out while holding it except
+// the metrics gauge and counters).
 #pragma once
 
 #include <chrono>
@@ -17,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/thread_annotations.h"
 #include "api/k8s/resource_v1.h"
 #include "service/metrics/service_metrics.h"
 #include "service/store/cluster_store.h"
@@ -47,13 +49,14 @@ class ReservationTable {
   size_t size();
 
  private:
-  void ReleaseLocked(std::map<std::string, Reservation>::iterator it, std::string_view reason);
-  void UpdateGauge();
+  void ReleaseLocked(std::map<std::string, Reservation>::iterator it, std::string_view reason)
+      ALLOT_REQUIRES(mu_);
+  void UpdateGauge() ALLOT_REQUIRES(mu_);
 
   ServiceMetrics* const metrics_;
   const std::chrono::seconds ttl_;
-  std::mutex mu_;
-  std::map<std::string, Reservation> by_claim_;  // guarded by mu_
+  Mutex mu_;
+  std::map<std::string, Reservation> by_claim_ ALLOT_GUARDED_BY(mu_);
 };
 
 }  // namespace allot::svc

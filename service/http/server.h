@@ -20,7 +20,7 @@
 #include <string>
 #include <thread>
 
-#include "core/common/status.h"
+#include "base/status.h"
 #include "service/metrics/service_metrics.h"
 
 namespace httplib {

@@ -53,20 +53,23 @@ ClusterStore::ClusterStore(ServiceMetrics* metrics) : metrics_(metrics) {
 }
 
 std::shared_ptr<const ClusterSnapshot> ClusterStore::Load() const {
-  std::lock_guard<std::mutex> lock(snapshot_mu_);
+  MutexLock lock(snapshot_mu_);
   return current_;
 }
 
 void ClusterStore::AddListener(std::function<void(const std::shared_ptr<const ClusterSnapshot>&)> listener) {
-  std::lock_guard<std::mutex> lock(write_mu_);
+  MutexLock lock(write_mu_);
   listeners_.push_back(std::move(listener));
 }
 
 std::shared_ptr<const ClusterSnapshot> ClusterStore::WaitFor(
     const std::function<bool(const ClusterSnapshot&)>& predicate, std::chrono::milliseconds timeout) const {
-  std::unique_lock<std::mutex> lock(snapshot_mu_);
-  bool ok = snapshot_cv_.wait_for(lock, timeout, [&] { return predicate(*current_); });
-  return ok ? current_ : nullptr;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  MutexLock lock(snapshot_mu_);
+  while (!predicate(*current_)) {
+    if (!snapshot_cv_.WaitUntil(snapshot_mu_, deadline)) return predicate(*current_) ? current_ : nullptr;
+  }
+  return current_;
 }
 
 void ClusterStore::Publish(std::shared_ptr<const ClusterSnapshot> next, ObjectKind changed) {
@@ -75,10 +78,10 @@ void ClusterStore::Publish(std::shared_ptr<const ClusterSnapshot> next, ObjectKi
         .Set(static_cast<double>(next->of(changed).size()));
   }
   {
-    std::lock_guard<std::mutex> lock(snapshot_mu_);
+    MutexLock lock(snapshot_mu_);
     current_ = next;
   }
-  snapshot_cv_.notify_all();
+  snapshot_cv_.NotifyAll();
   for (const auto& listener : listeners_) listener(next);
 }
 
@@ -154,7 +157,7 @@ class ClusterStore::StoreReplaceBuilder final : public ReplaceBuilder {
   void Commit() override {
     if (!known_ || committed_) return;
     committed_ = true;
-    std::lock_guard<std::mutex> lock(store_.write_mu_);
+    MutexLock lock(store_.write_mu_);
     auto next = NextSnapshot(*store_.Load());
     next->objects[static_cast<size_t>(kind_)] = std::move(map_);
     if (slices_ != nullptr) next->slices = std::move(slices_);
@@ -187,7 +190,7 @@ void ClusterStore::Upsert(const ResourceType& type, Json object) {
   std::string key = ObjectKey(object);
   std::shared_ptr<const StoredSlice> slice;
   if (kind == ObjectKind::kResourceSlice) slice = ConvertSlice(key, object, FindSlice(*Load()->slices, key));
-  std::lock_guard<std::mutex> lock(write_mu_);
+  MutexLock lock(write_mu_);
   auto base = Load();
   auto map = std::make_shared<ObjectMap>(base->of(kind));
   (*map)[key] = std::make_shared<const Json>(std::move(object));
@@ -205,7 +208,7 @@ void ClusterStore::Remove(const ResourceType& type, const Json& object) {
   ObjectKind kind;
   if (!ObjectKindOf(type, &kind)) return;
   std::string key = ObjectKey(object);
-  std::lock_guard<std::mutex> lock(write_mu_);
+  MutexLock lock(write_mu_);
   auto base = Load();
   if (base->of(kind).count(key) == 0) return;
   auto map = std::make_shared<ObjectMap>(base->of(kind));
@@ -223,7 +226,7 @@ void ClusterStore::Remove(const ResourceType& type, const Json& object) {
 void ClusterStore::MarkSynced(const ResourceType& type) {
   ObjectKind kind;
   if (!ObjectKindOf(type, &kind)) return;
-  std::lock_guard<std::mutex> lock(write_mu_);
+  MutexLock lock(write_mu_);
   auto next = NextSnapshot(*Load());
   next->kind_synced[static_cast<size_t>(kind)] = true;
   Publish(std::move(next), kind);

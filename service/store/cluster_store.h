@@ -8,8 +8,9 @@
 // Write path: reflector threads call the ReflectorSink methods; each write copies the pointer map of the
 // changed kind (objects themselves are shared, never copied), bumps the revision and publishes.
 //
-// Thread safety: thread-safe. Listeners run on the writer's thread after publication, outside the writer
-// lock; they must not call back into the sink methods.
+// Thread safety: thread-safe. Listeners run on the writer's thread after publication, with the writer lock
+// (write_mu_) still held, so they see snapshots in publication order; they must not call back into the
+// sink methods or AddListener (that would deadlock) and should be quick (they delay the next write).
 #pragma once
 
 #include <array>
@@ -22,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "base/thread_annotations.h"
 #include "core/model/slice.h"
 #include "service/metrics/service_metrics.h"
 #include "service/watch/reflector.h"
@@ -93,15 +95,16 @@ class ClusterStore final : public ReflectorSink {
   class StoreReplaceBuilder;
 
   // Installs `next` as the current snapshot and notifies listeners. Called with write_mu_ held.
-  void Publish(std::shared_ptr<const ClusterSnapshot> next, ObjectKind changed);
+  void Publish(std::shared_ptr<const ClusterSnapshot> next, ObjectKind changed) ALLOT_REQUIRES(write_mu_);
 
   ServiceMetrics* const metrics_;
-  std::mutex write_mu_;  // serialises writers (one per kind)
-  std::vector<std::function<void(const std::shared_ptr<const ClusterSnapshot>&)>> listeners_;
+  Mutex write_mu_;  // serialises writers (one per kind)
+  std::vector<std::function<void(const std::shared_ptr<const ClusterSnapshot>&)>> listeners_
+      ALLOT_GUARDED_BY(write_mu_);
 
-  mutable std::mutex snapshot_mu_;  // held only to copy/swap current_
-  mutable std::condition_variable snapshot_cv_;
-  std::shared_ptr<const ClusterSnapshot> current_;  // guarded by snapshot_mu_
+  mutable Mutex snapshot_mu_;  // held only to copy/swap current_
+  mutable CondVar snapshot_cv_;
+  std::shared_ptr<const ClusterSnapshot> current_ ALLOT_GUARDED_BY(snapshot_mu_);
 };
 
 }  // namespace allot::svc

@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "core/common/thread_annotations.h"
+#include "base/thread_annotations.h"
 #include "service/watch/kube_client.h"
 #include "service/watch/kubeconfig.h"
 

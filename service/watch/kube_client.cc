@@ -83,12 +83,12 @@ void WatchCancel::Cancel() {
   cancelled_.store(true);
   // The hook runs under mu_: SetInterrupt(nullptr) then waits for it, so the client the hook refers to
   // cannot be destroyed while it runs.
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   if (interrupt_) interrupt_();
 }
 
 void WatchCancel::SetInterrupt(std::function<void()> interrupt) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   interrupt_ = std::move(interrupt);
   if (interrupt_ && cancelled_.load()) interrupt_();
 }

@@ -24,7 +24,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/common/status.h"
+#include "base/thread_annotations.h"
+#include "base/status.h"
 
 namespace allot::svc {
 
@@ -90,8 +91,8 @@ class WatchCancel {
 
  private:
   std::atomic<bool> cancelled_{false};
-  std::mutex mu_;
-  std::function<void()> interrupt_;  // guarded by mu_
+  Mutex mu_;
+  std::function<void()> interrupt_ ALLOT_GUARDED_BY(mu_);
 };
 
 struct WatchOptions {

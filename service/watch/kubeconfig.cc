@@ -8,7 +8,7 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "core/common/status_macros.h"
+#include "base/status_macros.h"
 
 namespace allot::svc {
 

@@ -12,7 +12,7 @@
 
 #include <string>
 
-#include "core/common/status.h"
+#include "base/status.h"
 
 namespace allot::svc {
 

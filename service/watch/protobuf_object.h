@@ -19,7 +19,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/common/status.h"
+#include "base/status.h"
 
 namespace allot::svc {
 

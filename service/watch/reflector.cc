@@ -49,45 +49,50 @@ void Reflector::Start() {
   thread_ = std::thread([this] {
     Run();
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(mu_);
       exited_ = true;
     }
-    cv_.notify_all();
+    cv_.NotifyAll();
   });
 }
 
 void Reflector::Stop() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     stopping_.store(true);
   }
-  cv_.notify_all();
+  cv_.NotifyAll();
   if (!thread_.joinable()) return;
   // One Cancel() can miss a watch whose connection is being opened at that very moment (the HTTP client
   // has no sticky stop), and the stream could then block until its read timeout: repeat until Run() is left.
-  std::unique_lock<std::mutex> lock(mu_);
+  mu_.Lock();
   while (!exited_) {
-    lock.unlock();
+    mu_.Unlock();
     cancel_.Cancel();
-    lock.lock();
-    cv_.wait_for(lock, std::chrono::milliseconds(20), [this] { return exited_; });
+    mu_.Lock();
+    const auto retry = std::chrono::steady_clock::now() + std::chrono::milliseconds(20);
+    while (!exited_ && cv_.WaitUntil(mu_, retry)) {
+    }
   }
-  lock.unlock();
+  mu_.Unlock();
   thread_.join();
 }
 
 bool Reflector::WaitForSync(std::chrono::milliseconds timeout) const {
-  std::unique_lock<std::mutex> lock(mu_);
-  return cv_.wait_for(lock, timeout, [this] { return synced_.load() || stopping_.load(); }) && synced_.load();
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  MutexLock lock(mu_);
+  while (!synced_.load() && !stopping_.load() && cv_.WaitUntil(mu_, deadline)) {
+  }
+  return synced_.load();
 }
 
 std::string Reflector::resource_version() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return resource_version_;
 }
 
 void Reflector::SetResourceVersion(std::string rv) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   resource_version_ = std::move(rv);
 }
 
@@ -95,8 +100,10 @@ bool Reflector::Backoff() {
   std::uniform_real_distribution<double> jitter(1.0, 1.5);
   auto sleep = std::chrono::milliseconds(static_cast<int64_t>(static_cast<double>(backoff_.count()) * jitter(rng_)));
   backoff_ = std::min(options_.max_backoff, backoff_ * 2);
-  std::unique_lock<std::mutex> lock(mu_);
-  cv_.wait_for(lock, sleep, [this] { return stopping_.load(); });
+  const auto deadline = std::chrono::steady_clock::now() + sleep;
+  MutexLock lock(mu_);
+  while (!stopping_.load() && cv_.WaitUntil(mu_, deadline)) {
+  }
   return !stopping_.load();
 }
 
@@ -192,10 +199,10 @@ void Reflector::Run() {
       if (!synced_.load()) {
         sink_.MarkSynced(type_);
         {
-          std::lock_guard<std::mutex> lock(mu_);
+          MutexLock lock(mu_);
           synced_.store(true);
         }
-        cv_.notify_all();
+        cv_.NotifyAll();
         if (metrics_ != nullptr) metrics_->watch_synced->Add({{"kind", kind_label_}}).Set(1);
         spdlog::info("reflector {}: synced", type_.resource);
       }

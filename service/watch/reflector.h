@@ -26,6 +26,7 @@
 #include <thread>
 #include <vector>
 
+#include "base/thread_annotations.h"
 #include "service/metrics/service_metrics.h"
 #include "service/watch/kube_client.h"
 
@@ -111,10 +112,10 @@ class Reflector {
   std::mt19937_64 rng_;  // reflector thread only
   std::chrono::milliseconds backoff_;  // reflector thread only
 
-  mutable std::mutex mu_;
-  mutable std::condition_variable cv_;  // signalled on Stop() and on sync
-  std::string resource_version_;         // guarded by mu_
-  bool exited_ = false;                  // guarded by mu_: Run() has returned
+  mutable Mutex mu_;
+  mutable CondVar cv_;  // signalled on Stop(), on sync and when Run() returns
+  std::string resource_version_ ALLOT_GUARDED_BY(mu_);
+  bool exited_ ALLOT_GUARDED_BY(mu_) = false;  // Run() has returned
 };
 
 }  // namespace allot::svc

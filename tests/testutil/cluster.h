@@ -11,7 +11,7 @@
 
 #include "api/k8s/core_v1.h"
 #include "api/k8s/resource_v1.h"
-#include "core/common/status.h"
+#include "base/status.h"
 #include "core/index/allocated_state.h"
 #include "core/index/snapshot.h"
 

@@ -14,7 +14,7 @@
 
 #include "core/cel/function_registry.h"
 #include "core/cel/value.h"
-#include "core/common/status.h"
+#include "base/status.h"
 #include "core/quantity/quantity.h"
 
 namespace allot::cel {

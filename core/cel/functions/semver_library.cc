@@ -12,7 +12,7 @@
 #include <utility>
 
 #include "core/cel/functions/libraries.h"
-#include "core/common/status_macros.h"
+#include "base/status_macros.h"
 #include "core/quantity/semver.h"
 
 namespace allot::cel {

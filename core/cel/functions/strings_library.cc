@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "core/cel/functions/libraries.h"
-#include "core/common/status_macros.h"
+#include "base/status_macros.h"
 
 namespace allot::cel {
 namespace {

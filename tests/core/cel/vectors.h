@@ -11,7 +11,7 @@
 #include "core/cel/device.h"
 #include "core/cel/selector.h"
 #include "core/cel/value.h"
-#include "core/common/status.h"
+#include "base/status.h"
 
 namespace allot::cel::testing {
 

@@ -1,4 +1,4 @@
-#include "core/common/status.h"
+#include "base/status.h"
 
 namespace allot {
 

@@ -7,7 +7,7 @@
 //   }
 #pragma once
 
-#include "core/common/status.h"
+#include "base/status.h"
 
 #define ALLOT_STATUS_CONCAT_INNER_(a, b) a##b
 #define ALLOT_STATUS_CONCAT_(a, b) ALLOT_STATUS_CONCAT_INNER_(a, b)

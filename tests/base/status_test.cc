@@ -1,8 +1,8 @@
-#include "core/common/status.h"
+#include "base/status.h"
 
 #include <gtest/gtest.h>
 
-#include "core/common/status_macros.h"
+#include "base/status_macros.h"
 
 namespace allot {
 namespace {
