@@ -6,8 +6,6 @@
 #include <atomic>
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
-#include <condition_variable>
-#include <mutex>
 #include <utility>
 
 #include "base/thread_annotations.h"

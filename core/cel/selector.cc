@@ -1,6 +1,7 @@
 #include "core/cel/selector.h"
 
 #include <array>
+#include <mutex>
 
 namespace allot::cel {
 namespace {

@@ -14,12 +14,10 @@
 // Thread safety: thread-safe. Watches block on a condition variable and wake on writes or cancellation.
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 
