@@ -2,11 +2,10 @@
 
 #include <set>
 
-#include "api/codec.h"
 
 namespace allot::svc {
 
-StatusOr<std::vector<PodClaim>> ResolvePodClaims(const api::Pod& pod, const ClusterSnapshot& snapshot) {
+StatusOr<std::vector<PodClaim>> ResolvePodClaims(const api::Pod& pod, const ClusterView& view) {
   const std::string& ns = pod.metadata.namespace_.empty() ? std::string("default") : pod.metadata.namespace_;
   std::vector<PodClaim> out;
   std::set<std::string> seen;
@@ -33,10 +32,10 @@ StatusOr<std::vector<PodClaim>> ResolvePodClaims(const api::Pod& pod, const Clus
     }
     std::string key = ns + "/" + name;
     if (!seen.insert(key).second) continue;
-    auto object = snapshot.Find(ObjectKind::kResourceClaim, key);
-    if (object == nullptr) return UnavailableError("resourceclaim " + key + " not found");
-    auto decoded = api::Decode<api::ResourceClaim>(*object);
-    if (!decoded.ok()) return decoded.status().WithPrefix("resourceclaim " + key);
+    const DecodedClaim* stored = view.FindClaim(key);
+    if (stored == nullptr) return UnavailableError("resourceclaim " + key + " not found");
+    if (stored->claim == nullptr) return stored->status.WithPrefix("resourceclaim " + key);
+    const std::shared_ptr<const api::ResourceClaim>& decoded = stored->claim;
     if (decoded->metadata.deletion_timestamp.has_value()) {
       return FailedPreconditionError("resourceclaim " + key + " is being deleted");
     }
@@ -48,7 +47,7 @@ StatusOr<std::vector<PodClaim>> ResolvePodClaims(const api::Pod& pod, const Clus
                                        pod.metadata.name + " (no owner reference)");
       }
     }
-    out.push_back(PodClaim{key, std::move(object), std::move(decoded).value()});
+    out.push_back(PodClaim{key, stored->object, decoded});
   }
   return out;
 }

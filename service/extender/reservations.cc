@@ -51,7 +51,7 @@ std::optional<Reservation> ReservationTable::Find(const std::string& claim_key) 
   return it->second;
 }
 
-void ReservationTable::Observe(const ClusterSnapshot& snapshot) {
+void ReservationTable::Observe(const StoreSnapshot& snapshot) {
   MutexLock lock(mu_);
   if (by_claim_.empty()) return;
   for (auto it = by_claim_.begin(); it != by_claim_.end();) {

@@ -44,7 +44,7 @@ class ReservationTable {
   std::vector<Reservation> Active();
   std::optional<Reservation> Find(const std::string& claim_key);
   // Drops reservations whose claim `snapshot` shows allocated, or no longer has.
-  void Observe(const ClusterSnapshot& snapshot);
+  void Observe(const StoreSnapshot& snapshot);
   size_t size();
 
  private:

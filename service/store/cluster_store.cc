@@ -32,13 +32,13 @@ const ResourceType& ResourceTypeOf(ObjectKind kind) {
   return NodesResource();
 }
 
-std::shared_ptr<const Json> ClusterSnapshot::Find(ObjectKind kind, const std::string& key) const {
+std::shared_ptr<const Json> StoreSnapshot::Find(ObjectKind kind, const std::string& key) const {
   const ObjectMap& map = of(kind);
   auto it = map.find(key);
   return it == map.end() ? nullptr : it->second;
 }
 
-bool ClusterSnapshot::synced() const {
+bool StoreSnapshot::synced() const {
   for (bool s : kind_synced) {
     if (!s) return false;
   }
@@ -46,24 +46,24 @@ bool ClusterSnapshot::synced() const {
 }
 
 ClusterStore::ClusterStore(ServiceMetrics* metrics) : metrics_(metrics) {
-  auto initial = std::make_shared<ClusterSnapshot>();
+  auto initial = std::make_shared<StoreSnapshot>();
   for (auto& map : initial->objects) map = std::make_shared<const ObjectMap>();
   initial->slices = std::make_shared<const SliceMap>();
   current_ = std::move(initial);
 }
 
-std::shared_ptr<const ClusterSnapshot> ClusterStore::Load() const {
+std::shared_ptr<const StoreSnapshot> ClusterStore::Load() const {
   MutexLock lock(snapshot_mu_);
   return current_;
 }
 
-void ClusterStore::AddListener(std::function<void(const std::shared_ptr<const ClusterSnapshot>&)> listener) {
+void ClusterStore::AddListener(std::function<void(const std::shared_ptr<const StoreSnapshot>&)> listener) {
   MutexLock lock(write_mu_);
   listeners_.push_back(std::move(listener));
 }
 
-std::shared_ptr<const ClusterSnapshot> ClusterStore::WaitFor(
-    const std::function<bool(const ClusterSnapshot&)>& predicate, std::chrono::milliseconds timeout) const {
+std::shared_ptr<const StoreSnapshot> ClusterStore::WaitFor(
+    const std::function<bool(const StoreSnapshot&)>& predicate, std::chrono::milliseconds timeout) const {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   MutexLock lock(snapshot_mu_);
   while (!predicate(*current_)) {
@@ -72,7 +72,7 @@ std::shared_ptr<const ClusterSnapshot> ClusterStore::WaitFor(
   return current_;
 }
 
-void ClusterStore::Publish(std::shared_ptr<const ClusterSnapshot> next, ObjectKind changed) {
+void ClusterStore::Publish(std::shared_ptr<const StoreSnapshot> next, ObjectKind changed) {
   if (metrics_ != nullptr) {
     metrics_->store_objects->Add({{"kind", ResourceTypeOf(changed).kind}})
         .Set(static_cast<double>(next->of(changed).size()));
@@ -88,8 +88,8 @@ void ClusterStore::Publish(std::shared_ptr<const ClusterSnapshot> next, ObjectKi
 namespace {
 
 // A copy of `base` with a new revision; the caller replaces objects[kind].
-std::shared_ptr<ClusterSnapshot> NextSnapshot(const ClusterSnapshot& base) {
-  auto next = std::make_shared<ClusterSnapshot>(base);
+std::shared_ptr<StoreSnapshot> NextSnapshot(const StoreSnapshot& base) {
+  auto next = std::make_shared<StoreSnapshot>(base);
   next->revision = base.revision + 1;
   return next;
 }

@@ -1,8 +1,8 @@
 // ClusterStore: the in-memory mirror of the cluster objects allot needs (Nodes, ResourceSlices,
 // DeviceClasses, ResourceClaims), fed by one Reflector per kind (or by the demo cluster, which runs the
-// same reflectors against an in-memory API), publishing immutable ClusterSnapshots.
+// same reflectors against an in-memory API), publishing immutable StoreSnapshots.
 //
-// Read path: Load() returns a shared_ptr<const ClusterSnapshot>; a request loads once and sees one
+// Read path: Load() returns a shared_ptr<const StoreSnapshot>; a request loads once and sees one
 // consistent view for its whole life. Loading takes a mutex only for a pointer copy; it never waits for
 // a writer building the next snapshot.
 // Write path: reflector threads call the ReflectorSink methods; each write copies the pointer map of the
@@ -52,7 +52,7 @@ using SliceMap = std::map<std::string, std::shared_ptr<const StoredSlice>>;  // 
 // ResourceSlices are in both `objects` and `slices`, under the same keys: objects[kResourceSlice] holds each
 // slice's JSON *without* spec.devices and spec.sharedCounters (metadata, driver, pool, node selection), and
 // `slices` holds the converted slice with its devices and counters.
-struct ClusterSnapshot {
+struct StoreSnapshot {
   std::array<std::shared_ptr<const ObjectMap>, kObjectKindCount> objects;
   std::shared_ptr<const SliceMap> slices;
   std::array<bool, kObjectKindCount> kind_synced{};
@@ -69,15 +69,15 @@ class ClusterStore final : public ReflectorSink {
  public:
   explicit ClusterStore(ServiceMetrics* metrics = nullptr);
 
-  std::shared_ptr<const ClusterSnapshot> Load() const;
+  std::shared_ptr<const StoreSnapshot> Load() const;
 
   // Registers a callback run after every publication. Register before writers start.
-  void AddListener(std::function<void(const std::shared_ptr<const ClusterSnapshot>&)> listener);
+  void AddListener(std::function<void(const std::shared_ptr<const StoreSnapshot>&)> listener);
 
   // Blocks until `predicate(snapshot)` holds or the timeout passes; returns the last snapshot checked
   // if the predicate held, nullptr on timeout.
-  std::shared_ptr<const ClusterSnapshot> WaitFor(
-      const std::function<bool(const ClusterSnapshot&)>& predicate, std::chrono::milliseconds timeout) const;
+  std::shared_ptr<const StoreSnapshot> WaitFor(
+      const std::function<bool(const StoreSnapshot&)>& predicate, std::chrono::milliseconds timeout) const;
 
   // ReflectorSink.
   void Replace(const ResourceType& type, std::vector<Json> items) override;
@@ -93,16 +93,16 @@ class ClusterStore final : public ReflectorSink {
   class StoreReplaceBuilder;
 
   // Installs `next` as the current snapshot and notifies listeners. Called with write_mu_ held.
-  void Publish(std::shared_ptr<const ClusterSnapshot> next, ObjectKind changed) ALLOT_REQUIRES(write_mu_);
+  void Publish(std::shared_ptr<const StoreSnapshot> next, ObjectKind changed) ALLOT_REQUIRES(write_mu_);
 
   ServiceMetrics* const metrics_;
   Mutex write_mu_;  // serialises writers (one per kind)
-  std::vector<std::function<void(const std::shared_ptr<const ClusterSnapshot>&)>> listeners_
+  std::vector<std::function<void(const std::shared_ptr<const StoreSnapshot>&)>> listeners_
       ALLOT_GUARDED_BY(write_mu_);
 
   mutable Mutex snapshot_mu_;  // held only to copy/swap current_
   mutable CondVar snapshot_cv_;
-  std::shared_ptr<const ClusterSnapshot> current_ ALLOT_GUARDED_BY(snapshot_mu_);
+  std::shared_ptr<const StoreSnapshot> current_ ALLOT_GUARDED_BY(snapshot_mu_);
 };
 
 }  // namespace allot::svc

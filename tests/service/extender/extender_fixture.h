@@ -78,7 +78,7 @@ class ExtenderFixture {
     ObjectKind kind;
     if (ObjectKindOf(*type, &kind)) {
       std::string key = ObjectKey(*created);
-      EXPECT_NE(store.WaitFor([&](const ClusterSnapshot& s) { return s.Find(kind, key) != nullptr; },
+      EXPECT_NE(store.WaitFor([&](const StoreSnapshot& s) { return s.Find(kind, key) != nullptr; },
                               std::chrono::seconds(5)),
                 nullptr);
     }
@@ -98,7 +98,7 @@ class ExtenderFixture {
   // Waits until the store's copy of claim `key` satisfies `pred`.
   std::shared_ptr<const Json> WaitForClaim(const std::string& key, const std::function<bool(const Json&)>& pred) {
     auto snapshot = store.WaitFor(
-        [&](const ClusterSnapshot& s) {
+        [&](const StoreSnapshot& s) {
           auto c = s.Find(ObjectKind::kResourceClaim, key);
           return c != nullptr && pred(*c);
         },

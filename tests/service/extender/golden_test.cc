@@ -56,7 +56,7 @@ TEST_P(GoldenTest, MatchesResponse) {
       ObjectKind kind;
       if (ObjectKindOf(*ResourceTypeForKind(object["kind"].get<std::string>()), &kind)) {
         std::string key = ObjectKey(applied);
-        ASSERT_NE(fx.store.WaitFor([&](const ClusterSnapshot& s) { return s.Find(kind, key) != nullptr; },
+        ASSERT_NE(fx.store.WaitFor([&](const StoreSnapshot& s) { return s.Find(kind, key) != nullptr; },
                                    std::chrono::seconds(5)),
                   nullptr);
       }

@@ -55,7 +55,7 @@ Json DeviceSlice(const std::string& name, const std::string& rv, int devices) {
 TEST(ClusterStoreTest, PagedReplacePublishesOnceAtCommitWithEveryPage) {
   ClusterStore store;
   int publications = 0;
-  store.AddListener([&](const std::shared_ptr<const ClusterSnapshot>&) { ++publications; });
+  store.AddListener([&](const std::shared_ptr<const StoreSnapshot>&) { ++publications; });
   auto builder = store.BeginReplace(ResourceSlicesResource());
   builder->AddPage({DeviceSlice("s1", "5", 2), DeviceSlice("s2", "6", 3)});
   EXPECT_EQ(publications, 0) << "nothing is visible before Commit";

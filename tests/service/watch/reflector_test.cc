@@ -206,7 +206,7 @@ TEST(ReflectorTest, PagedRelistIsPublishedOnceWholeAndDropsDeletedObjects) {
   ClusterStore store;
   std::mutex mu;
   std::vector<size_t> published;  // slice count of every published snapshot
-  store.AddListener([&](const std::shared_ptr<const ClusterSnapshot>& s) {
+  store.AddListener([&](const std::shared_ptr<const StoreSnapshot>& s) {
     std::lock_guard<std::mutex> lock(mu);
     published.push_back(s->of(ObjectKind::kResourceSlice).size());
     EXPECT_EQ(s->slices->size(), s->of(ObjectKind::kResourceSlice).size()) << "JSON and converted slices agree";

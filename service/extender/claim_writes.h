@@ -1,0 +1,46 @@
+// The API writes of a bind (extender-and-cluster.md §2.4): per claim, the delete-protection finalizer, then
+// status.allocation and status.reservedFor in one status update; and the undo of those writes when a later
+// step of the bind fails. Every write has the resourceVersion it read as precondition: a concurrent change is
+// a 409 Conflict, retried from a fresh GET up to ExtenderOptions::max_write_attempts times.
+//
+// Thread safety: stateless functions of their arguments; `kube` and `metrics` are thread-safe.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "api/k8s/core_v1.h"
+#include "api/k8s/resource_v1.h"
+#include "base/status.h"
+#include "service/extender/verb_context.h"
+
+namespace allot::svc {
+
+// One claim of a bind: what to write and what was written.
+struct ClaimWrite {
+  std::string ns;
+  std::string name;
+  std::string key;                                  // "ns/name"
+  std::optional<api::AllocationResult> allocation;  // to write if the claim is not allocated yet
+  bool we_allocated = false;                        // the allocation came from this bind (or its reservation)
+  bool wrote_allocation = false;
+  bool wrote_reservation = false;
+  std::shared_ptr<const Json> watched;  // the claim as the watch last showed it (may be stale)
+};
+
+// Makes `write`'s claim allocated (if it is not) and reserved for `pod`. OK when already both (idempotent
+// retry); kAborted when the claim lost its allocation or was allocated elsewhere meanwhile, or conflicts
+// persist; kFailedPrecondition when the claim is being deleted; the API error otherwise.
+Status WriteClaim(const VerbContext& ctx, const api::Pod& pod, ClaimWrite& write);
+
+// Removes `pod` from the claim's reservedFor, and the allocation too when this bind wrote it and nobody else
+// holds the claim. Best effort: failures are logged and counted (allot_bind_undo_total).
+void UndoClaim(const VerbContext& ctx, const api::Pod& pod, const ClaimWrite& write);
+
+// The pod to bind: the one filter saw under that uid and name, else a GET; kFailedPrecondition when the
+// API's pod has another uid.
+StatusOr<api::Pod> LookupPod(const VerbContext& ctx, const std::string& ns, const std::string& name,
+                             const std::string& uid);
+
+}  // namespace allot::svc

@@ -1,0 +1,25 @@
+// ExtenderOptions: the allocation settings of the extender verbs (flags: service/config/serve_flags.cc).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+
+#include "core/alloc/features.h"
+#include "core/alloc/scoring.h"
+
+namespace allot::svc {
+
+struct ExtenderOptions {
+  alloc::Features features;
+  alloc::ScorePolicy score_policy = alloc::ScorePolicy::kPack;
+  size_t fanout_threads = 2;
+  std::chrono::milliseconds filter_timeout{4000};
+  // Search steps per node and call (alloc::Options::max_steps; 0 = unlimited). A node whose search runs out
+  // of steps fails the filter with that reason instead of holding the request until the deadline.
+  uint64_t max_search_steps = 500000;
+  std::chrono::seconds reservation_ttl{120};
+  int max_write_attempts = 5;  // claim status writes retried on 409
+};
+
+}  // namespace allot::svc

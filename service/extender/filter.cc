@@ -1,0 +1,171 @@
+// Filter: which of the candidate nodes can satisfy the pod's claims. Advisory: nothing is held; bind
+// allocates again against the state it sees then.
+//
+// Per node: a node missing from the view, or outside the node selector of a claim that is already allocated
+// (or reserved by an in-flight bind), is unresolvable; otherwise the pending claims are allocated on it by the
+// fan-out (verdicts only, no results) within --filter-timeout-ms and --max-search-steps.
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+
+#include "api/codec.h"
+#include "core/alloc/node_fanout.h"
+#include "core/cel/selector.h"
+#include "core/model/convert.h"
+#include "service/extender/seen_pods.h"
+#include "service/extender/verb_context.h"
+#include "service/metrics/service_metrics.h"
+
+namespace allot::svc {
+
+namespace {
+
+// The wire result: in cache mode (NodeNames) the names that passed, else the request's Node objects that did.
+api::ExtenderFilterResult FilterResult(const api::ExtenderArgs& args, const std::vector<std::string>& passed,
+                                       std::map<std::string, std::string> failed,
+                                       std::map<std::string, std::string> unresolvable, std::string error) {
+  api::ExtenderFilterResult result;
+  if (args.nodes.has_value() && !args.node_names.has_value()) {
+    std::set<std::string> keep(passed.begin(), passed.end());
+    result.nodes = *args.nodes;
+    auto& items = result.nodes->items;
+    items.erase(std::remove_if(items.begin(), items.end(),
+                               [&](const api::Node& n) { return keep.count(n.metadata.name) == 0; }),
+                items.end());
+  } else {
+    result.node_names = passed;
+  }
+  result.failed_nodes = std::move(failed);
+  result.failed_and_unresolvable_nodes = std::move(unresolvable);
+  result.error = std::move(error);
+  return result;
+}
+
+// Per-node allocation times and selector statistics of one filter call. One histogram update per call, not
+// per node (ObserveMultiple): a filter judges thousands of nodes.
+void ObserveNodeVerdicts(const VerbMetrics& metrics, const std::vector<alloc::NodeVerdict>& verdicts) {
+  const auto& bounds = ServiceMetrics::NodeLatencyBuckets();
+  std::vector<double> increments(bounds.size() + 1, 0.0);
+  double sum = 0;
+  uint64_t evaluations = 0, hits = 0;
+  for (const auto& v : verdicts) {
+    evaluations += v.selector_evaluations;
+    hits += v.selector_memo_hits;
+    if (v.kind == alloc::NodeVerdict::Kind::kSkipped || v.seconds <= 0) continue;
+    size_t b = static_cast<size_t>(std::lower_bound(bounds.begin(), bounds.end(), v.seconds) - bounds.begin());
+    increments[b] += 1;
+    sum += v.seconds;
+  }
+  metrics.node_allocation->ObserveMultiple(increments, sum);
+  metrics.cel_evaluations->Increment(static_cast<double>(evaluations));
+  metrics.memo_hits->Increment(static_cast<double>(hits));
+  metrics.memo_misses->Increment(static_cast<double>(evaluations));
+}
+
+}  // namespace
+
+VerbReply Filter(const VerbContext& ctx, std::string_view body) {
+  const auto start = std::chrono::steady_clock::now();
+  const VerbMetrics& metrics = ctx.metrics;
+  auto args = api::Decode<api::ExtenderArgs>(body);
+  if (!args.ok()) return BadRequest(metrics.filter, args.status());
+  const std::vector<std::string> names = CandidateNames(*args);
+  auto finish = [&](const std::vector<std::string>& passed, std::map<std::string, std::string> failed,
+                    std::map<std::string, std::string> unresolvable, std::string error, const char* pod_result) {
+    metrics.FilterPods(pod_result).Increment();
+    metrics.nodes_passed->Increment(static_cast<double>(passed.size()));
+    metrics.nodes_failed->Increment(static_cast<double>(failed.size()));
+    metrics.nodes_unresolvable->Increment(static_cast<double>(unresolvable.size()));
+    (error.empty() ? metrics.filter.ok : metrics.filter.error)->Increment();
+    if (!error.empty()) spdlog::info("filter {}/{}: {}", args->pod.metadata.namespace_, args->pod.metadata.name, error);
+    return VerbReply{200, api::EncodeString(FilterResult(*args, passed, std::move(failed), std::move(unresolvable),
+                                                         std::move(error)))};
+  };
+  if (!HasClaims(args->pod)) return finish(names, {}, {}, "", "no_claims");
+  ctx.pods.Remember(args->pod);
+
+  auto state = LoadRequestState(ctx);
+  if (!state.ok()) return finish({}, {}, {}, std::string(state.status().message()), "error");
+  const ClusterView& view = *state->view;
+  auto claims = ResolvePodClaims(args->pod, view);
+  if (!claims.ok()) return finish({}, {}, {}, std::string(claims.status().message()), "error");
+
+  std::vector<const api::ResourceClaim*> pending;
+  std::vector<model::NodeSelector> pinned;  // node selectors of the pod's allocated (or reserved) claims
+  for (const auto& claim : *claims) {
+    const api::AllocationResult* allocation = EffectiveAllocation(claim, state->reservations);
+    if (allocation == nullptr) {
+      pending.push_back(claim.claim.get());
+    } else if (allocation->node_selector.has_value()) {
+      pinned.push_back(model::ToModel(*allocation->node_selector));
+    }
+  }
+
+  std::vector<std::string> passed;
+  std::map<std::string, std::string> failed;
+  std::map<std::string, std::string> unresolvable;
+  std::vector<const model::Node*> candidates;  // in the view, which outlives the call
+  candidates.reserve(names.size());
+  for (const auto& name : names) {
+    const model::Node* node = view.FindNode(name);
+    if (node == nullptr) {
+      unresolvable[name] = "node not found in allot's cluster state";
+      continue;
+    }
+    bool ok = true;
+    for (const auto& selector : pinned) {
+      auto match = model::Matches(selector, *node);
+      if (!match.ok() || !*match) {
+        unresolvable[name] = "claim is allocated for other nodes";
+        ok = false;
+        break;
+      }
+    }
+    if (ok) candidates.push_back(node);
+  }
+  if (pending.empty()) {
+    for (const model::Node* node : candidates) passed.push_back(node->name);
+    return finish(passed, std::move(failed), std::move(unresolvable), "", "allocated");
+  }
+
+  alloc::FanoutOptions fanout_options;
+  fanout_options.allocate.deadline = start + ctx.options.filter_timeout;
+  fanout_options.allocate.cel_cache = &ctx.cel_cache;
+  fanout_options.steps_per_node = ctx.options.max_search_steps;
+  fanout_options.allocate.build_results = false;  // filter needs verdicts; bind allocates again
+  auto verdicts = ctx.fanout.Run(*view.devices, *state->allocated, candidates, pending, ctx.options.features,
+                                 fanout_options);
+  ObserveNodeVerdicts(metrics, verdicts);
+  std::string error;
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    const auto& verdict = verdicts[i];
+    const std::string& name = candidates[i]->name;
+    switch (verdict.kind) {
+      case alloc::NodeVerdict::Kind::kFits: passed.push_back(name); break;
+      case alloc::NodeVerdict::Kind::kDoesNotFit: failed[name] = "cannot allocate all claims"; break;
+      case alloc::NodeVerdict::Kind::kNodeFailure:
+        failed[name] = "invalid resource pools were encountered";  // the in-tree plugin's wording
+        break;
+      case alloc::NodeVerdict::Kind::kSkipped: failed[name] = "not evaluated"; break;
+      case alloc::NodeVerdict::Kind::kError:
+        if (verdict.status.code() == StatusCode::kResourceExhausted) {  // this node's search budget
+          failed[name] = std::string(verdict.status.message());
+        } else if (error.empty()) {
+          error = std::string(verdict.status.message());
+        }
+        break;
+    }
+  }
+  metrics.filter_allocation->Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  if (!error.empty()) return finish({}, {}, {}, error, "error");
+  const char* result = passed.empty() ? "unschedulable" : "allocated";
+  return finish(passed, std::move(failed), std::move(unresolvable), "", result);
+}
+
+}  // namespace allot::svc

@@ -1,0 +1,125 @@
+#include "service/state/cluster_view_builder.h"
+
+#include <map>
+#include <utility>
+
+#include <spdlog/spdlog.h>
+
+#include "api/codec.h"
+#include "core/model/convert.h"
+
+namespace allot::svc {
+
+std::shared_ptr<const ClusterView> ClusterViewBuilder::Build(std::shared_ptr<const StoreSnapshot> store) {
+  if (last_ != nullptr && last_->store == store) return last_;
+  const StoreSnapshot* previous = last_ == nullptr ? nullptr : last_->store.get();
+  auto changed = [&](ObjectKind kind) {
+    return previous == nullptr || previous->objects[static_cast<size_t>(kind)] != store->objects[static_cast<size_t>(kind)];
+  };
+  auto next = std::make_shared<ClusterView>();
+  next->store = store;
+
+  if (previous != nullptr && previous->slices == store->slices && !changed(ObjectKind::kDeviceClass)) {
+    next->devices = last_->devices;
+    next->problems = last_->problems;
+  } else {
+    auto problems = std::make_shared<std::vector<std::string>>();
+    std::vector<std::shared_ptr<const model::Slice>> slices;
+    slices.reserve(store->slices->size());
+    for (const auto& [key, stored] : *store->slices) {
+      if (stored->slice == nullptr) {
+        problems->push_back(stored->problem);
+        continue;
+      }
+      slices.push_back(stored->slice);
+    }
+    std::vector<std::shared_ptr<const model::DeviceClass>> classes;
+    for (const auto& [key, object] : store->of(ObjectKind::kDeviceClass)) {
+      auto decoded = api::Decode<api::DeviceClass>(*object);
+      if (!decoded.ok()) {
+        problems->push_back("DeviceClass " + key + ": " + std::string(decoded.status().message()));
+        continue;
+      }
+      classes.push_back(model::ToModel(*decoded));
+    }
+    for (const auto& p : *problems) spdlog::warn("index: skipping {}", p);
+    next->devices = index::Snapshot::Build(std::move(slices), std::move(classes));
+    next->problems = std::move(problems);
+  }
+
+  if (!changed(ObjectKind::kNode)) {
+    next->nodes = last_->nodes;
+  } else {
+    auto nodes = std::make_shared<NodeMap>();
+    for (const auto& [key, object] : store->of(ObjectKind::kNode)) {
+      auto decoded = api::Decode<api::Node>(*object);
+      if (!decoded.ok()) {
+        spdlog::warn("index: skipping Node {}: {}", key, decoded.status().message());
+        continue;
+      }
+      model::Node node = model::ToModel(*decoded);
+      nodes->emplace(node.name, std::move(node));
+    }
+    next->nodes = std::move(nodes);
+  }
+
+  next->claims = changed(ObjectKind::kResourceClaim) ? BuildClaims(store->of(ObjectKind::kResourceClaim))
+                                                     : last_->claims;
+  next->allocated = BuildAllocated(*next->claims, next->devices);
+  last_ = next;
+  return next;
+}
+
+std::shared_ptr<const ClaimTable> ClusterViewBuilder::BuildClaims(const ObjectMap& claims) {
+  auto table = std::make_shared<ClaimTable>();
+  table->reserve(claims.size());
+  std::unordered_map<const Json*, std::shared_ptr<const DecodedClaim>> decoded;
+  decoded.reserve(claims.size());
+  for (const auto& [key, object] : claims) {
+    std::shared_ptr<const DecodedClaim> entry;
+    if (auto it = decoded_.find(object.get()); it != decoded_.end()) {
+      entry = it->second;
+    } else {
+      auto claim = api::Decode<api::ResourceClaim>(*object);
+      auto fresh = std::make_shared<DecodedClaim>();
+      fresh->object = object;
+      if (claim.ok()) {
+        fresh->claim = std::make_shared<const api::ResourceClaim>(std::move(claim).value());
+      } else {
+        fresh->status = claim.status();
+        spdlog::warn("undecodable ResourceClaim {}: {}", key, claim.status().message());
+      }
+      entry = std::move(fresh);
+    }
+    decoded.emplace(object.get(), entry);
+    table->emplace(key, std::move(entry));
+  }
+  decoded_ = std::move(decoded);
+  return table;
+}
+
+std::shared_ptr<const AllocatedClaims> ClusterViewBuilder::BuildAllocated(
+    const ClaimTable& table, const std::shared_ptr<const index::Snapshot>& devices) {
+  // In key order, so that the list (and the state built from it) does not depend on hashing.
+  std::map<std::string_view, std::shared_ptr<const api::ResourceClaim>> allocated;
+  for (const auto& [key, entry] : table) {
+    if (entry->claim != nullptr && entry->claim->status.allocation.has_value()) allocated.emplace(key, entry->claim);
+  }
+  std::vector<std::shared_ptr<const api::ResourceClaim>> claims;
+  claims.reserve(allocated.size());
+  for (auto& [key, claim] : allocated) claims.push_back(claim);
+  if (last_ != nullptr && last_->devices == devices && last_->allocated->claims == claims) return last_->allocated;
+
+  auto out = std::make_shared<AllocatedClaims>();
+  index::AllocatedStateBuilder builder(*devices);
+  for (const auto& claim : claims) {
+    auto status = builder.AddClaim(*claim, consumable_capacity_);
+    if (!status.ok()) spdlog::warn("claim {}/{}: {}", claim->metadata.namespace_, claim->metadata.name, status.message());
+    out->keys.insert(claim->metadata.namespace_ + "/" + claim->metadata.name);
+  }
+  out->claims = std::move(claims);
+  out->state = std::make_shared<const index::AllocatedState>(std::move(builder).Build());
+  return out;
+}
+
+}  // namespace allot::svc
