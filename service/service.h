@@ -2,15 +2,7 @@
 // server, or the in-memory demo cluster), the cluster store and one reflector per kind, the extender
 // (filter/prioritize/bind), and the HTTP server. Stop runs in reverse: HTTP, extender, reflectors.
 //
-// Routes:
-//   GET  /healthz                 200 "ok" while the process runs
-//   GET  /readyz                  200 once every kind finished its initial list, else 503 naming the kinds
-//   GET  /metrics                 Prometheus text format
-//   POST /filter /prioritize /bind    the scheduler-extender verbs (docs/extender-api.md)
-//   GET  /api/v1/claims/NS/NAME   a claim as allot's store sees it (allocation, reservedFor)
-//   GET  /api/v1/nodes            node names with device counts (free/total)
-//   POST /api/v1/demo/objects     demo cluster only: create a Pod or ResourceClaim (JSON or YAML body)
-// Every path is also served under the --url-prefix (default "/allot"), e.g. /allot/filter.
+// Routes: service/http/routes.h (one table). Configuration and flags: service/config/serve_config.h.
 //
 // Thread safety: Start()/Stop() from one thread; accessors are thread-safe.
 #pragma once
@@ -23,6 +15,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "service/config/serve_config.h"
 #include "service/demo/memory_kube_client.h"
 #include "service/http/server.h"
 #include "service/metrics/service_metrics.h"
@@ -33,22 +26,6 @@
 namespace allot::svc {
 
 class Extender;
-
-struct ServiceConfig {
-  std::string kubeconfig;          // empty: in-cluster if available, else the demo cluster
-  std::string context;             // kubeconfig context override
-  std::string demo_dir = "deploy/demo";
-  bool force_demo = false;         // --demo DIR given explicitly
-  HttpServerOptions http;
-  std::string url_prefix = "/allot";
-  std::string feature_gates;       // "DRAConsumableCapacity=false,..."
-  std::string score_policy = "pack";  // pack | spread | none
-  size_t fanout_threads = 2;
-  std::chrono::milliseconds filter_timeout{4000};
-  uint64_t max_search_steps = 500000;  // per node and call; 0 = unlimited
-  std::chrono::seconds reservation_ttl{120};
-  ReflectorOptions reflector;
-};
 
 class Service {
  public:
@@ -73,7 +50,6 @@ class Service {
 
  private:
   Service() = default;
-  void RegisterRoutes();
 
   ServiceConfig config_;
   std::unique_ptr<ServiceMetrics> metrics_;

@@ -37,7 +37,7 @@ HttpServer::HttpServer(HttpServerOptions options, ServiceMetrics& metrics)
       what = e.what();
     } catch (...) {
     }
-    metrics_.http_exceptions->Add({}).Increment();
+    metrics_.http_exceptions->Add({}).Increment();  // rare: not worth a cached child
     spdlog::error("http {} {}: exception: {}", req.method, req.path, what);
     WriteJsonError(res, 500, "internal error: " + what);
   });
@@ -60,11 +60,29 @@ HttpServer::HttpServer(HttpServerOptions options, ServiceMetrics& metrics)
 HttpServer::~HttpServer() { Stop(); }
 
 HttpHandler HttpServer::Wrap(const std::string& route, HttpHandler handler) {
-  return [this, route, handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
+  // The route's children are looked up once here, not per request (status classes other than 2xx, 4xx and 5xx
+  // are rare enough to go through the family).
+  struct Children {
+    prometheus::Histogram* duration;
+    prometheus::Counter* ok;
+    prometheus::Counter* client_error;
+    prometheus::Counter* server_error;
+  };
+  Children children{&metrics_.http_request_duration->Add({{"route", route}}, ServiceMetrics::LatencyBuckets()),
+                    &metrics_.http_requests->Add({{"route", route}, {"code", "2xx"}}),
+                    &metrics_.http_requests->Add({{"route", route}, {"code", "4xx"}}),
+                    &metrics_.http_requests->Add({{"route", route}, {"code", "5xx"}})};
+  return [this, route, children, handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
     auto start = std::chrono::steady_clock::now();
     handler(req, res);
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    metrics_.ObserveHttp(route, res.status, seconds);
+    children.duration->Observe(seconds);
+    switch (res.status / 100) {
+      case 2: children.ok->Increment(); break;
+      case 4: children.client_error->Increment(); break;
+      case 5: children.server_error->Increment(); break;
+      default: metrics_.http_requests->Add({{"route", route}, {"code", CodeClass(res.status)}}).Increment(); break;
+    }
     spdlog::debug("http {} {} -> {} in {:.3f} ms", req.method, req.path, res.status, seconds * 1e3);
   };
 }

@@ -40,7 +40,14 @@ Reflector::Reflector(KubeClient& client, const ResourceType& type, ReflectorSink
       kind_label_(type.kind),
       rng_(std::random_device{}()),
       backoff_(options.initial_backoff) {
-  if (metrics_ != nullptr) metrics_->watch_synced->Add({{"kind", kind_label_}}).Set(0);
+  if (metrics_ != nullptr) {
+    metrics_->watch_synced->Add({{"kind", kind_label_}}).Set(0);
+    for (WatchEventType t : {WatchEventType::kAdded, WatchEventType::kModified, WatchEventType::kDeleted,
+                             WatchEventType::kBookmark, WatchEventType::kError}) {
+      event_counters_[static_cast<size_t>(t)] =
+          &metrics_->watch_events->Add({{"kind", kind_label_}, {"type", std::string(WatchEventTypeName(t))}});
+    }
+  }
 }
 
 Reflector::~Reflector() { Stop(); }
@@ -144,10 +151,7 @@ Status Reflector::WatchOnce(bool* relist, int64_t* events) {
   Status event_error;
   auto handler = [&](WatchEvent event) {
     ++*events;
-    if (metrics_ != nullptr) {
-      metrics_->watch_events->Add({{"kind", kind_label_}, {"type", std::string(WatchEventTypeName(event.type))}})
-          .Increment();
-    }
+    if (prometheus::Counter* counter = event_counters_[static_cast<size_t>(event.type)]) counter->Increment();
     switch (event.type) {
       case WatchEventType::kAdded:
       case WatchEventType::kModified: {

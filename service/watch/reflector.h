@@ -15,6 +15,7 @@
 // any thread. The sink is called only from the reflector's own thread.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -101,6 +102,8 @@ class Reflector {
   const ReflectorOptions options_;
   ServiceMetrics* const metrics_;
   std::string kind_label_;
+  // allot_watch_events_total{kind, type} by WatchEventType, looked up once (nullptr without metrics).
+  std::array<prometheus::Counter*, 5> event_counters_{};
 
   std::thread thread_;
   std::atomic<bool> stopping_{false};

@@ -1,0 +1,147 @@
+#include "service/http/routes.h"
+
+#include <map>
+#include <vector>
+
+#include <httplib.h>
+
+#include "service/watch/kube_client.h"
+
+namespace allot::svc {
+
+namespace {
+
+void Healthz(const httplib::Request&, httplib::Response& res) { res.set_content("ok\n", "text/plain"); }
+
+HttpHandler Readyz(const RouteTargets& t) {
+  return [&store = t.store, &extender = t.extender](const httplib::Request&, httplib::Response& res) {
+    auto snapshot = store.Load();
+    std::string missing;
+    for (size_t k = 0; k < kObjectKindCount; ++k) {
+      if (!snapshot->kind_synced[k]) {
+        missing += (missing.empty() ? "" : ", ") + ResourceTypeOf(static_cast<ObjectKind>(k)).resource;
+      }
+    }
+    if (missing.empty() && !extender.IndexWarm()) {
+      res.status = 503;
+      res.set_content("synced; building the device index\n", "text/plain");
+    } else if (missing.empty()) {
+      res.set_content("ok\n", "text/plain");
+    } else {
+      res.status = 503;
+      res.set_content("not synced: " + missing + "\n", "text/plain");
+    }
+  };
+}
+
+HttpHandler Metrics(const RouteTargets& t) {
+  return [&metrics = t.metrics](const httplib::Request&, httplib::Response& res) {
+    res.set_content(metrics.Serialize(), "text/plain; version=0.0.4; charset=utf-8");
+  };
+}
+
+// POST /filter, /prioritize, /bind.
+HttpHandler Verb(const RouteTargets& t, VerbReply (Extender::*verb)(std::string_view)) {
+  return [&extender = t.extender, verb](const httplib::Request& req, httplib::Response& res) {
+    VerbReply reply = (extender.*verb)(req.body);
+    WriteJson(res, reply.status, reply.body);
+  };
+}
+
+HttpHandler Claim(const RouteTargets& t) {
+  return [&store = t.store](const httplib::Request& req, httplib::Response& res) {
+    const std::string key = req.matches[1].str() + "/" + req.matches[2].str();
+    auto object = store.Load()->Find(ObjectKind::kResourceClaim, key);
+    if (object == nullptr) {
+      WriteJsonError(res, 404, "resourceclaim " + key + " not found");
+      return;
+    }
+    WriteJson(res, 200, object->dump(2));
+  };
+}
+
+HttpHandler Nodes(const RouteTargets& t) {
+  return [&store = t.store](const httplib::Request&, httplib::Response& res) {
+    auto snapshot = store.Load();
+    std::map<std::string, size_t> devices;  // node-local devices by node name, one pass over the slices
+    for (const auto& [key, stored] : *snapshot->slices) {
+      if (stored->slice != nullptr && stored->slice->node_selection.node_name.has_value()) {
+        devices[*stored->slice->node_selection.node_name] += stored->slice->devices.size();
+      }
+    }
+    Json out = Json::array();
+    for (const auto& [name, node] : snapshot->of(ObjectKind::kNode)) {
+      auto it = devices.find(name);
+      out.push_back({{"name", name}, {"devices", it == devices.end() ? 0 : it->second}});
+    }
+    WriteJson(res, 200, out.dump(2));
+  };
+}
+
+HttpHandler DemoObjects(const RouteTargets& t) {
+  return [demo = t.demo](const httplib::Request& req, httplib::Response& res) {
+    bool yaml = req.get_header_value("Content-Type").find("yaml") != std::string::npos;
+    auto objects = ParseManifests(req.body, yaml);
+    if (!objects.ok()) {
+      WriteJsonError(res, 400, std::string(objects.status().message()));
+      return;
+    }
+    Json created = Json::array();
+    for (const auto& object : *objects) {
+      const ResourceType* type = ResourceTypeForKind(object.is_object() ? object.value("kind", "") : "");
+      if (type == nullptr || (type->kind != "Pod" && type->kind != "ResourceClaim")) {
+        WriteJsonError(res, 400, "kind: only Pod and ResourceClaim can be created in the demo cluster");
+        return;
+      }
+      auto result = demo->Create(*type, object);
+      if (!result.ok()) {
+        WriteJsonError(res, IsConflict(result.status()) ? 409 : 400, std::string(result.status().message()));
+        return;
+      }
+      created.push_back(*result);
+    }
+    WriteJson(res, 201, (created.size() == 1 ? created[0] : created).dump(2));
+  };
+}
+
+struct Route {
+  enum Method { kGet, kPost } method;
+  const char* path;  // cpp-httplib regex
+  const char* name;  // the metrics route label
+  HttpHandler handler;
+};
+
+}  // namespace
+
+void RegisterRoutes(HttpServer& http, const std::string& url_prefix, const RouteTargets& targets) {
+  std::vector<Route> routes = {
+      {Route::kGet, "/healthz", "healthz", Healthz},
+      {Route::kGet, "/readyz", "readyz", Readyz(targets)},
+      {Route::kGet, "/metrics", "metrics", Metrics(targets)},
+      {Route::kPost, "/filter", "filter", Verb(targets, &Extender::Filter)},
+      {Route::kPost, "/prioritize", "prioritize", Verb(targets, &Extender::Prioritize)},
+      {Route::kPost, "/bind", "bind", Verb(targets, &Extender::Bind)},
+      {Route::kGet, R"(/api/v1/claims/([^/]+)/([^/]+))", "claims", Claim(targets)},
+      {Route::kGet, "/api/v1/nodes", "nodes", Nodes(targets)},
+  };
+  if (targets.demo != nullptr) routes.push_back({Route::kPost, "/api/v1/demo/objects", "demo", DemoObjects(targets)});
+
+  std::vector<std::string> prefixes = {""};
+  if (!url_prefix.empty() && url_prefix != "/") {
+    std::string p = url_prefix;
+    if (p.front() != '/') p.insert(p.begin(), '/');
+    while (p.size() > 1 && p.back() == '/') p.pop_back();
+    prefixes.push_back(p);
+  }
+  for (const std::string& prefix : prefixes) {
+    for (const Route& r : routes) {
+      if (r.method == Route::kGet) {
+        http.Get(prefix + r.path, r.name, r.handler);
+      } else {
+        http.Post(prefix + r.path, r.name, r.handler);
+      }
+    }
+  }
+}
+
+}  // namespace allot::svc
