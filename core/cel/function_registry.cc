@@ -35,6 +35,30 @@ const Overload* FunctionRegistry::FindById(std::string_view id) const {
   return it == by_id_.end() ? nullptr : it->second;
 }
 
+void OverloadAdder::Global(std::string function, std::string id, std::vector<Type> params, Type result,
+                           FunctionImpl impl, OverloadHooks hooks) {
+  Add(false, std::move(function), std::move(id), std::move(params), std::move(result), impl, hooks);
+}
+
+void OverloadAdder::Member(std::string function, std::string id, std::vector<Type> params, Type result,
+                           FunctionImpl impl, OverloadHooks hooks) {
+  Add(true, std::move(function), std::move(id), std::move(params), std::move(result), impl, hooks);
+}
+
+void OverloadAdder::Add(bool receiver_style, std::string function, std::string id, std::vector<Type> params,
+                        Type result, FunctionImpl impl, OverloadHooks hooks) {
+  if (!status_.ok()) return;
+  status_ = registry_.Add(Overload{.function = std::move(function),
+                                   .id = std::move(id),
+                                   .receiver_style = receiver_style,
+                                   .params = std::move(params),
+                                   .result = std::move(result),
+                                   .impl = impl,
+                                   .estimate_cost = hooks.estimate_cost,
+                                   .runtime_cost = hooks.runtime_cost,
+                                   .prepare = hooks.prepare});
+}
+
 uint64_t ActualSize(const Value& v) {
   switch (v.kind()) {
     case ValueKind::kString: {

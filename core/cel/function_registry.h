@@ -108,6 +108,55 @@ class FunctionRegistry {
   std::unordered_map<std::string, const Overload*> by_id_;
 };
 
+// The optional parts of an overload beyond its implementation (see Overload); each defaults to none.
+// Written with designated initializers: {.estimate_cost = &E, .runtime_cost = &R}.
+struct OverloadHooks {
+  EstimateCostFn estimate_cost = nullptr;
+  RuntimeCostFn runtime_cost = nullptr;
+  PrepareFn prepare = nullptr;
+};
+
+// The one way the standard library and the libraries in functions/ declare overloads. Every call takes
+// the same arguments in the same order:
+//
+//   (function, id, params (receiver first), result, impl, hooks)
+//
+// Example:
+//   const Type qt = Type::Quantity();
+//   OverloadAdder add(registry);
+//   add.Global("quantity", "string_to_quantity", {Type::String()}, qt, &StringToQuantity,
+//              {.estimate_cost = &ParseEstimate, .runtime_cost = &ParseRuntimeCost});
+//   add.Member("isGreaterThan", "quantity_is_greater_than", {qt, qt}, Type::Bool(), &IsGreaterThan);
+//   return add.status();
+//
+// Errors: the first FunctionRegistry::Add failure is kept and every later call is ignored, so the registry
+// keeps exactly the overloads added before it; status() returns it (OK when every Add succeeded). Return
+// status() from the Register* function.
+// Thread safety: not thread-safe; use it on the one thread that fills the registry (see the top of this
+// file). The registry must outlive the adder.
+class OverloadAdder {
+ public:
+  explicit OverloadAdder(FunctionRegistry& registry) : registry_(registry) {}
+  OverloadAdder(const OverloadAdder&) = delete;
+  OverloadAdder& operator=(const OverloadAdder&) = delete;
+
+  // A global overload: f(params...).
+  void Global(std::string function, std::string id, std::vector<Type> params, Type result, FunctionImpl impl,
+              OverloadHooks hooks = {});
+  // A receiver-style overload: params[0].f(params[1...]).
+  void Member(std::string function, std::string id, std::vector<Type> params, Type result, FunctionImpl impl,
+              OverloadHooks hooks = {});
+
+  const Status& status() const { return status_; }
+
+ private:
+  void Add(bool receiver_style, std::string function, std::string id, std::vector<Type> params, Type result,
+           FunctionImpl impl, OverloadHooks hooks);
+
+  FunctionRegistry& registry_;
+  Status status_;
+};
+
 // Cost helpers for library hooks (cel-go conventions).
 // ceil(factor * size) with factor = num/den, e.g. StringTraversalCost(n) = ceil(0.1 * n).
 inline uint64_t CeilScaled(uint64_t size, uint64_t num, uint64_t den) {

@@ -147,50 +147,51 @@ class Parser {
 
   ExprPtr ParseOr() { return ParseLogical(true); }
 
-  ExprPtr ParseRelation() {
-    ExprPtr l = ParseAddition();
+  // One level of left-associative binary operators: `operand (op operand)*`. `op_function` gives the CEL
+  // function of the current token, or nullptr when the token is not an operator of this level.
+  ExprPtr ParseLeftAssociative(ExprPtr (Parser::*parse_operand)(), const char* (*op_function)(TokenKind)) {
+    ExprPtr l = (this->*parse_operand)();
     while (!failed_) {
-      const char* fn = nullptr;
-      switch (tok_.kind) {
-        case TokenKind::kEq: fn = "_==_"; break;
-        case TokenKind::kNe: fn = "_!=_"; break;
-        case TokenKind::kLt: fn = "_<_"; break;
-        case TokenKind::kLe: fn = "_<=_"; break;
-        case TokenKind::kGt: fn = "_>_"; break;
-        case TokenKind::kGe: fn = "_>=_"; break;
-        case TokenKind::kIn: fn = "@in"; break;
-        default: break;
-      }
+      const char* fn = op_function(tok_.kind);
       if (fn == nullptr) break;
       int32_t off = tok_.offset;
       Advance();
-      l = Call2(off, fn, std::move(l), ParseAddition());
+      l = Call2(off, fn, std::move(l), (this->*parse_operand)());
     }
     return l;
   }
 
-  ExprPtr ParseAddition() {
-    ExprPtr l = ParseMultiplication();
-    while (!failed_ && (tok_.kind == TokenKind::kPlus || tok_.kind == TokenKind::kMinus)) {
-      const char* fn = tok_.kind == TokenKind::kPlus ? "_+_" : "_-_";
-      int32_t off = tok_.offset;
-      Advance();
-      l = Call2(off, fn, std::move(l), ParseMultiplication());
+  static const char* RelationFunction(TokenKind kind) {
+    switch (kind) {
+      case TokenKind::kEq: return "_==_";
+      case TokenKind::kNe: return "_!=_";
+      case TokenKind::kLt: return "_<_";
+      case TokenKind::kLe: return "_<=_";
+      case TokenKind::kGt: return "_>_";
+      case TokenKind::kGe: return "_>=_";
+      case TokenKind::kIn: return "@in";
+      default: return nullptr;
     }
-    return l;
+  }
+  static const char* AdditionFunction(TokenKind kind) {
+    switch (kind) {
+      case TokenKind::kPlus: return "_+_";
+      case TokenKind::kMinus: return "_-_";
+      default: return nullptr;
+    }
+  }
+  static const char* MultiplicationFunction(TokenKind kind) {
+    switch (kind) {
+      case TokenKind::kStar: return "_*_";
+      case TokenKind::kSlash: return "_/_";
+      case TokenKind::kPercent: return "_%_";
+      default: return nullptr;
+    }
   }
 
-  ExprPtr ParseMultiplication() {
-    ExprPtr l = ParseUnary();
-    while (!failed_ && (tok_.kind == TokenKind::kStar || tok_.kind == TokenKind::kSlash ||
-                        tok_.kind == TokenKind::kPercent)) {
-      const char* fn = tok_.kind == TokenKind::kStar ? "_*_" : (tok_.kind == TokenKind::kSlash ? "_/_" : "_%_");
-      int32_t off = tok_.offset;
-      Advance();
-      l = Call2(off, fn, std::move(l), ParseUnary());
-    }
-    return l;
-  }
+  ExprPtr ParseRelation() { return ParseLeftAssociative(&Parser::ParseAddition, &RelationFunction); }
+  ExprPtr ParseAddition() { return ParseLeftAssociative(&Parser::ParseMultiplication, &AdditionFunction); }
+  ExprPtr ParseMultiplication() { return ParseLeftAssociative(&Parser::ParseUnary, &MultiplicationFunction); }
 
   ExprPtr ParseUnary() {
     DepthGuard g(this);

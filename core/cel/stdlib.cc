@@ -12,7 +12,6 @@
 #include <string>
 
 #include "core/cel/env.h"
-#include "base/status_macros.h"
 
 namespace allot::cel {
 namespace {
@@ -447,56 +446,50 @@ uint64_t RuntimeIncludes(std::span<const Value> a, const Value&) {
   return a[0].is_list() ? std::max<uint64_t>(1, std::min<uint64_t>(a[0].list_value().size(), 48)) : 1;
 }
 
-struct Reg {
-  FunctionRegistry& r;
-  Status status;
-  void Add(const char* fn, const char* id, bool member, std::vector<Type> params, Type result, FunctionImpl impl,
-           EstimateCostFn est = nullptr, RuntimeCostFn rt = nullptr, PrepareFn prep = nullptr) {
-    if (!status.ok()) return;
-    Overload o;
-    o.function = fn;
-    o.id = id;
-    o.receiver_style = member;
-    o.params = std::move(params);
-    o.result = std::move(result);
-    o.impl = impl;
-    o.estimate_cost = est;
-    o.runtime_cost = rt;
-    o.prepare = prep;
-    status = r.Add(std::move(o));
-  }
-};
+// The hook sets shared by several overloads below.
+constexpr OverloadHooks kAddTextCost = {.estimate_cost = EstimateAddText, .runtime_cost = RuntimeAddText};
+constexpr OverloadHooks kAddListCost = {.estimate_cost = EstimateAddList};
+constexpr OverloadHooks kCompareSizesCost = {.estimate_cost = EstimateCompareSizes,
+                                             .runtime_cost = RuntimeCompareSizes};
+constexpr OverloadHooks kInListCost = {.estimate_cost = EstimateInList, .runtime_cost = RuntimeInList};
+constexpr OverloadHooks kContainsCost = {.estimate_cost = EstimateContains, .runtime_cost = RuntimeContains};
+constexpr OverloadHooks kArgTraversalCost = {.estimate_cost = EstimateArgTraversal,
+                                             .runtime_cost = RuntimeArgTraversal};
+constexpr OverloadHooks kMatchesHooks = {
+    .estimate_cost = EstimateMatches, .runtime_cost = RuntimeMatches, .prepare = PrepareMatches};
+constexpr OverloadHooks kConvertTextCost = {.estimate_cost = EstimateConvertText, .runtime_cost = RuntimeConvertText};
+constexpr OverloadHooks kIncludesCost = {.estimate_cost = EstimateIncludes, .runtime_cost = RuntimeIncludes};
 
 }  // namespace
 
 Status RegisterStandardLibrary(FunctionRegistry& registry) {
-  Reg g{registry, OkStatus()};
+  OverloadAdder add(registry);
   const Type I = Type::Int(), U = Type::Uint(), D = Type::Double(), S = Type::String(), By = Type::Bytes(),
              Bo = Type::Bool();
   // Arithmetic.
-  g.Add("_+_", "add_int64", false, {I, I}, I, AddInt);
-  g.Add("_+_", "add_uint64", false, {U, U}, U, AddUint);
-  g.Add("_+_", "add_double", false, {D, D}, D, AddDouble);
-  g.Add("_+_", "add_string", false, {S, S}, S, AddString, EstimateAddText, RuntimeAddText);
-  g.Add("_+_", "add_bytes", false, {By, By}, By, AddBytes, EstimateAddText, RuntimeAddText);
-  g.Add("_+_", "add_list", false, {Type::List(A()), Type::List(A())}, Type::List(A()), AddList, EstimateAddList);
-  g.Add("_-_", "subtract_int64", false, {I, I}, I, SubInt);
-  g.Add("_-_", "subtract_uint64", false, {U, U}, U, SubUint);
-  g.Add("_-_", "subtract_double", false, {D, D}, D, SubDouble);
-  g.Add("_*_", "multiply_int64", false, {I, I}, I, MulInt);
-  g.Add("_*_", "multiply_uint64", false, {U, U}, U, MulUint);
-  g.Add("_*_", "multiply_double", false, {D, D}, D, MulDouble);
-  g.Add("_/_", "divide_int64", false, {I, I}, I, DivInt);
-  g.Add("_/_", "divide_uint64", false, {U, U}, U, DivUint);
-  g.Add("_/_", "divide_double", false, {D, D}, D, DivDouble);
-  g.Add("_%_", "modulo_int64", false, {I, I}, I, ModInt);
-  g.Add("_%_", "modulo_uint64", false, {U, U}, U, ModUint);
-  g.Add("-_", "negate_int64", false, {I}, I, NegInt);
-  g.Add("-_", "negate_double", false, {D}, D, NegDouble);
-  g.Add("!_", "logical_not", false, {Bo}, Bo, Not);
+  add.Global("_+_", "add_int64", {I, I}, I, AddInt);
+  add.Global("_+_", "add_uint64", {U, U}, U, AddUint);
+  add.Global("_+_", "add_double", {D, D}, D, AddDouble);
+  add.Global("_+_", "add_string", {S, S}, S, AddString, kAddTextCost);
+  add.Global("_+_", "add_bytes", {By, By}, By, AddBytes, kAddTextCost);
+  add.Global("_+_", "add_list", {Type::List(A()), Type::List(A())}, Type::List(A()), AddList, kAddListCost);
+  add.Global("_-_", "subtract_int64", {I, I}, I, SubInt);
+  add.Global("_-_", "subtract_uint64", {U, U}, U, SubUint);
+  add.Global("_-_", "subtract_double", {D, D}, D, SubDouble);
+  add.Global("_*_", "multiply_int64", {I, I}, I, MulInt);
+  add.Global("_*_", "multiply_uint64", {U, U}, U, MulUint);
+  add.Global("_*_", "multiply_double", {D, D}, D, MulDouble);
+  add.Global("_/_", "divide_int64", {I, I}, I, DivInt);
+  add.Global("_/_", "divide_uint64", {U, U}, U, DivUint);
+  add.Global("_/_", "divide_double", {D, D}, D, DivDouble);
+  add.Global("_%_", "modulo_int64", {I, I}, I, ModInt);
+  add.Global("_%_", "modulo_uint64", {U, U}, U, ModUint);
+  add.Global("-_", "negate_int64", {I}, I, NegInt);
+  add.Global("-_", "negate_double", {D}, D, NegDouble);
+  add.Global("!_", "logical_not", {Bo}, Bo, Not);
   // Equality.
-  g.Add("_==_", "equals", false, {A(), A()}, Bo, Eq, EstimateCompareSizes, RuntimeCompareSizes);
-  g.Add("_!=_", "not_equals", false, {A(), A()}, Bo, Ne, EstimateCompareSizes, RuntimeCompareSizes);
+  add.Global("_==_", "equals", {A(), A()}, Bo, Eq, kCompareSizesCost);
+  add.Global("_!=_", "not_equals", {A(), A()}, Bo, Ne, kCompareSizesCost);
   // Ordering: same-type and cross-type numeric.
   struct RelOp {
     const char* fn;
@@ -514,83 +507,72 @@ Status RegisterStandardLibrary(FunctionRegistry& registry) {
         bool numeric_b = b.first == I || b.first == U || b.first == D;
         if (!(a.first == b.first || (numeric_a && numeric_b))) continue;
         std::string id = std::string(op.name) + "_" + a.second + (a.first == b.first ? "" : std::string("_") + b.second);
-        bool text = a.first == S || a.first == By;
-        Overload o;
-        o.function = op.fn;
-        o.id = id;
-        o.params = {a.first, b.first};
-        o.result = Bo;
-        o.impl = op.impl;
-        if (text) {
-          o.estimate_cost = EstimateCompareSizes;
-          o.runtime_cost = RuntimeCompareSizes;
-        }
-        if (g.status.ok()) g.status = registry.Add(std::move(o));
+        const bool text = a.first == S || a.first == By;
+        add.Global(op.fn, std::move(id), {a.first, b.first}, Bo, op.impl, text ? kCompareSizesCost : OverloadHooks{});
       }
     }
   }
   // size.
-  g.Add("size", "size_string", false, {S}, I, Size);
-  g.Add("size", "size_bytes", false, {By}, I, Size);
-  g.Add("size", "size_list", false, {Type::List(A())}, I, Size);
-  g.Add("size", "size_map", false, {Type::Map(A(), B())}, I, Size);
-  g.Add("size", "string_size", true, {S}, I, Size);
-  g.Add("size", "bytes_size", true, {By}, I, Size);
-  g.Add("size", "list_size", true, {Type::List(A())}, I, Size);
-  g.Add("size", "map_size", true, {Type::Map(A(), B())}, I, Size);
+  add.Global("size", "size_string", {S}, I, Size);
+  add.Global("size", "size_bytes", {By}, I, Size);
+  add.Global("size", "size_list", {Type::List(A())}, I, Size);
+  add.Global("size", "size_map", {Type::Map(A(), B())}, I, Size);
+  add.Member("size", "string_size", {S}, I, Size);
+  add.Member("size", "bytes_size", {By}, I, Size);
+  add.Member("size", "list_size", {Type::List(A())}, I, Size);
+  add.Member("size", "map_size", {Type::Map(A(), B())}, I, Size);
   // in.
-  g.Add("@in", "in_list", false, {A(), Type::List(A())}, Bo, InList, EstimateInList, RuntimeInList);
-  g.Add("@in", "in_map", false, {A(), Type::Map(A(), B())}, Bo, InMap);
+  add.Global("@in", "in_list", {A(), Type::List(A())}, Bo, InList, kInListCost);
+  add.Global("@in", "in_map", {A(), Type::Map(A(), B())}, Bo, InMap);
   // Strings.
-  g.Add("contains", "contains_string", true, {S, S}, Bo, Contains, EstimateContains, RuntimeContains);
-  g.Add("startsWith", "starts_with_string", true, {S, S}, Bo, StartsWith, EstimateArgTraversal, RuntimeArgTraversal);
-  g.Add("endsWith", "ends_with_string", true, {S, S}, Bo, EndsWith, EstimateArgTraversal, RuntimeArgTraversal);
-  g.Add("matches", "matches_string", true, {S, S}, Bo, Matches, EstimateMatches, RuntimeMatches, PrepareMatches);
-  g.Add("matches", "matches", false, {S, S}, Bo, Matches, EstimateMatches, RuntimeMatches, PrepareMatches);
+  add.Member("contains", "contains_string", {S, S}, Bo, Contains, kContainsCost);
+  add.Member("startsWith", "starts_with_string", {S, S}, Bo, StartsWith, kArgTraversalCost);
+  add.Member("endsWith", "ends_with_string", {S, S}, Bo, EndsWith, kArgTraversalCost);
+  add.Member("matches", "matches_string", {S, S}, Bo, Matches, kMatchesHooks);
+  add.Global("matches", "matches", {S, S}, Bo, Matches, kMatchesHooks);
   // Conversions.
-  g.Add("int", "int64_to_int64", false, {I}, I, Identity);
-  g.Add("int", "uint64_to_int64", false, {U}, I, IntFromUint);
-  g.Add("int", "double_to_int64", false, {D}, I, IntFromDouble);
-  g.Add("int", "string_to_int64", false, {S}, I, IntFromString);
-  g.Add("uint", "uint64_to_uint64", false, {U}, U, Identity);
-  g.Add("uint", "int64_to_uint64", false, {I}, U, UintFromInt);
-  g.Add("uint", "double_to_uint64", false, {D}, U, UintFromDouble);
-  g.Add("uint", "string_to_uint64", false, {S}, U, UintFromString);
-  g.Add("double", "double_to_double", false, {D}, D, Identity);
-  g.Add("double", "int64_to_double", false, {I}, D, DoubleFromInt);
-  g.Add("double", "uint64_to_double", false, {U}, D, DoubleFromUint);
-  g.Add("double", "string_to_double", false, {S}, D, DoubleFromString);
-  g.Add("string", "string_to_string", false, {S}, S, Identity);
-  g.Add("string", "int64_to_string", false, {I}, S, StringFromInt);
-  g.Add("string", "uint64_to_string", false, {U}, S, StringFromUint);
-  g.Add("string", "double_to_string", false, {D}, S, StringFromDouble);
-  g.Add("string", "bool_to_string", false, {Bo}, S, StringFromBool);
-  g.Add("string", "bytes_to_string", false, {By}, S, StringFromBytes, EstimateConvertText, RuntimeConvertText);
-  g.Add("bytes", "bytes_to_bytes", false, {By}, By, Identity);
-  g.Add("bytes", "string_to_bytes", false, {S}, By, BytesFromString, EstimateConvertText, RuntimeConvertText);
-  g.Add("bool", "bool_to_bool", false, {Bo}, Bo, Identity);
-  g.Add("bool", "string_to_bool", false, {S}, Bo, BoolFromString);
-  g.Add("dyn", "to_dyn", false, {A()}, Type::Dyn(), Identity);
-  g.Add("type", "type", false, {A()}, Type::TypeOf(A()), TypeOfValue);
+  add.Global("int", "int64_to_int64", {I}, I, Identity);
+  add.Global("int", "uint64_to_int64", {U}, I, IntFromUint);
+  add.Global("int", "double_to_int64", {D}, I, IntFromDouble);
+  add.Global("int", "string_to_int64", {S}, I, IntFromString);
+  add.Global("uint", "uint64_to_uint64", {U}, U, Identity);
+  add.Global("uint", "int64_to_uint64", {I}, U, UintFromInt);
+  add.Global("uint", "double_to_uint64", {D}, U, UintFromDouble);
+  add.Global("uint", "string_to_uint64", {S}, U, UintFromString);
+  add.Global("double", "double_to_double", {D}, D, Identity);
+  add.Global("double", "int64_to_double", {I}, D, DoubleFromInt);
+  add.Global("double", "uint64_to_double", {U}, D, DoubleFromUint);
+  add.Global("double", "string_to_double", {S}, D, DoubleFromString);
+  add.Global("string", "string_to_string", {S}, S, Identity);
+  add.Global("string", "int64_to_string", {I}, S, StringFromInt);
+  add.Global("string", "uint64_to_string", {U}, S, StringFromUint);
+  add.Global("string", "double_to_string", {D}, S, StringFromDouble);
+  add.Global("string", "bool_to_string", {Bo}, S, StringFromBool);
+  add.Global("string", "bytes_to_string", {By}, S, StringFromBytes, kConvertTextCost);
+  add.Global("bytes", "bytes_to_bytes", {By}, By, Identity);
+  add.Global("bytes", "string_to_bytes", {S}, By, BytesFromString, kConvertTextCost);
+  add.Global("bool", "bool_to_bool", {Bo}, Bo, Identity);
+  add.Global("bool", "string_to_bool", {S}, Bo, BoolFromString);
+  add.Global("dyn", "to_dyn", {A()}, Type::Dyn(), Identity);
+  add.Global("type", "type", {A()}, Type::TypeOf(A()), TypeOfValue);
   // Optionals.
-  g.Add("optional.of", "optional_of", false, {A()}, Type::Optional(A()), OptOf);
-  g.Add("optional.ofNonZeroValue", "optional_ofNonZeroValue", false, {A()}, Type::Optional(A()), OptOfNonZero);
-  g.Add("optional.none", "optional_none", false, {}, Type::Optional(A()), OptNone);
-  g.Add("hasValue", "optional_hasValue", true, {Type::Optional(A())}, Bo, OptHasValue);
-  g.Add("value", "optional_value", true, {Type::Optional(A())}, A(), OptValue);
+  add.Global("optional.of", "optional_of", {A()}, Type::Optional(A()), OptOf);
+  add.Global("optional.ofNonZeroValue", "optional_ofNonZeroValue", {A()}, Type::Optional(A()), OptOfNonZero);
+  add.Global("optional.none", "optional_none", {}, Type::Optional(A()), OptNone);
+  add.Member("hasValue", "optional_hasValue", {Type::Optional(A())}, Bo, OptHasValue);
+  add.Member("value", "optional_value", {Type::Optional(A())}, A(), OptValue);
   // Internal: transformMap / transformMapEntry steps.
-  g.Add("cel.@mapInsert", "cel_@mapInsert_map_key_value", false, {Type::Map(A(), B()), A(), B()}, Type::Map(A(), B()),
-        MapInsert);
-  g.Add("cel.@mapInsert", "cel_@mapInsert_map_map", false, {Type::Map(A(), B()), Type::Map(A(), B())},
-        Type::Map(A(), B()), MapInsert);
-  return g.status;
+  add.Global("cel.@mapInsert", "cel_@mapInsert_map_key_value", {Type::Map(A(), B()), A(), B()}, Type::Map(A(), B()),
+             MapInsert);
+  add.Global("cel.@mapInsert", "cel_@mapInsert_map_map", {Type::Map(A(), B()), Type::Map(A(), B())},
+             Type::Map(A(), B()), MapInsert);
+  return add.status();
 }
 
 Status RegisterIncludesFunction(FunctionRegistry& registry) {
-  Reg g{registry, OkStatus()};
-  g.Add("includes", "dra_includes", true, {Type::Dyn(), Type::Dyn()}, Type::Bool(), Includes, EstimateIncludes,
-        RuntimeIncludes);
-  return g.status;
+  OverloadAdder add(registry);
+  add.Member("includes", "dra_includes", {Type::Dyn(), Type::Dyn()}, Type::Bool(), Includes, kIncludesCost);
+  return add.status();
 }
 
 }  // namespace allot::cel

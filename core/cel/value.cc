@@ -268,6 +268,29 @@ bool Compare(const Value& a, const Value& b, int* result, bool* unordered) {
   }
 }
 
+namespace {
+
+// Equality of two lists or maps from their element pairs, as cel-go: unequal as soon as one pair is unequal,
+// otherwise the first error any pair gave, otherwise equal.
+class ElementwiseEquality {
+ public:
+  // Records one pair's Equal result (a bool or an error); false when the pair is unequal.
+  bool Add(Value pair_equal) {
+    if (!pair_equal.is_error()) return pair_equal.bool_value();
+    if (!have_error_) first_error_ = std::move(pair_equal);
+    have_error_ = true;
+    return true;
+  }
+  // The result once every pair was added without an unequal one.
+  Value Result() const { return have_error_ ? first_error_ : Value::Bool(true); }
+
+ private:
+  Value first_error_;
+  bool have_error_ = false;
+};
+
+}  // namespace
+
 Value Equal(const Value& a, const Value& b) {
   if (a.is_error()) return a;
   if (b.is_error()) return b;
@@ -289,37 +312,23 @@ Value Equal(const Value& a, const Value& b) {
       const ListValue& la = a.list_value();
       const ListValue& lb = b.list_value();
       if (la.size() != lb.size()) return Value::Bool(false);
-      Value first_error;
-      bool have_error = false;
+      ElementwiseEquality elements;
       for (size_t i = 0; i < la.size(); ++i) {
-        Value r = Equal(la.Get(i), lb.Get(i));
-        if (r.is_error()) {
-          if (!have_error) first_error = r;
-          have_error = true;
-        } else if (!r.bool_value()) {
-          return Value::Bool(false);
-        }
+        if (!elements.Add(Equal(la.Get(i), lb.Get(i)))) return Value::Bool(false);
       }
-      return have_error ? first_error : Value::Bool(true);
+      return elements.Result();
     }
     case ValueKind::kMap: {
       const MapValue& ma = a.map_value();
       const MapValue& mb = b.map_value();
       if (ma.size() != mb.size()) return Value::Bool(false);
-      Value first_error;
-      bool have_error = false;
+      ElementwiseEquality elements;
       for (size_t i = 0; i < ma.size(); ++i) {
         Value other;
         if (!mb.Find(ma.KeyAt(i), &other)) return Value::Bool(false);
-        Value r = Equal(ma.ValueAt(i), other);
-        if (r.is_error()) {
-          if (!have_error) first_error = r;
-          have_error = true;
-        } else if (!r.bool_value()) {
-          return Value::Bool(false);
-        }
+        if (!elements.Add(Equal(ma.ValueAt(i), other))) return Value::Bool(false);
       }
-      return have_error ? first_error : Value::Bool(true);
+      return elements.Result();
     }
     case ValueKind::kOptional: {
       if (a.optional_has_value() != b.optional_has_value()) return Value::Bool(false);

@@ -22,7 +22,6 @@
 #include <vector>
 
 #include "core/cel/functions/libraries.h"
-#include "base/status_macros.h"
 
 namespace allot::cel {
 namespace {
@@ -322,20 +321,6 @@ CallEstimate SetsEstimate2(std::span<const SizeEstimate> s) {
 uint64_t SetsCost1(std::span<const Value> a, const Value&) { return 1 + ActualSize(a[0]) * ActualSize(a[1]); }
 uint64_t SetsCost2(std::span<const Value> a, const Value&) { return 1 + 2 * ActualSize(a[0]) * ActualSize(a[1]); }
 
-Overload Make(std::string function, std::string id, bool receiver, std::vector<Type> params, Type result,
-              FunctionImpl impl, EstimateCostFn estimate, RuntimeCostFn runtime) {
-  Overload o;
-  o.function = std::move(function);
-  o.id = std::move(id);
-  o.receiver_style = receiver;
-  o.params = std::move(params);
-  o.result = std::move(result);
-  o.impl = impl;
-  o.estimate_cost = estimate;
-  o.runtime_cost = runtime;
-  return o;
-}
-
 }  // namespace
 
 Status RegisterListsLibrary(FunctionRegistry& r) {
@@ -345,56 +330,48 @@ Status RegisterListsLibrary(FunctionRegistry& r) {
   };
   const Named comparable[] = {{"int", Type::Int()},     {"uint", Type::Uint()},     {"double", Type::Double()},
                               {"bool", Type::Bool()},   {"string", Type::String()}, {"bytes", Type::Bytes()}};
+  const OverloadHooks traversal = {.estimate_cost = &ListEstimate, .runtime_cost = &ListRuntimeCost};
+  OverloadAdder add(r);
   for (const Named& t : comparable) {
     const std::string n = t.name;
-    ALLOT_RETURN_IF_ERROR(r.Add(Make("isSorted", "list_" + n + "_is_sorted_bool", true, {Type::List(t.type)},
-                                     Type::Bool(), &IsSorted, &ListEstimate, &ListRuntimeCost)));
-    ALLOT_RETURN_IF_ERROR(r.Add(Make("max", "list_" + n + "_max_" + n, true, {Type::List(t.type)}, t.type, &Max,
-                                     &ListEstimate, &ListRuntimeCost)));
-    ALLOT_RETURN_IF_ERROR(r.Add(Make("min", "list_" + n + "_min_" + n, true, {Type::List(t.type)}, t.type, &Min,
-                                     &ListEstimate, &ListRuntimeCost)));
+    const Type list = Type::List(t.type);
+    add.Member("isSorted", "list_" + n + "_is_sorted_bool", {list}, Type::Bool(), &IsSorted, traversal);
+    add.Member("max", "list_" + n + "_max_" + n, {list}, t.type, &Max, traversal);
+    add.Member("min", "list_" + n + "_min_" + n, {list}, t.type, &Min, traversal);
   }
-  ALLOT_RETURN_IF_ERROR(r.Add(Make("sum", "list_int_sum_int", true, {Type::List(Type::Int())}, Type::Int(), &SumInt,
-                                   &ListEstimate, &ListRuntimeCost)));
-  ALLOT_RETURN_IF_ERROR(r.Add(Make("sum", "list_uint_sum_uint", true, {Type::List(Type::Uint())}, Type::Uint(),
-                                   &SumUint, &ListEstimate, &ListRuntimeCost)));
-  ALLOT_RETURN_IF_ERROR(r.Add(Make("sum", "list_double_sum_double", true, {Type::List(Type::Double())},
-                                   Type::Double(), &SumDouble, &ListEstimate, &ListRuntimeCost)));
+  add.Member("sum", "list_int_sum_int", {Type::List(Type::Int())}, Type::Int(), &SumInt, traversal);
+  add.Member("sum", "list_uint_sum_uint", {Type::List(Type::Uint())}, Type::Uint(), &SumUint, traversal);
+  add.Member("sum", "list_double_sum_double", {Type::List(Type::Double())}, Type::Double(), &SumDouble, traversal);
   const Type a = Type::Param("A");
-  ALLOT_RETURN_IF_ERROR(r.Add(Make("indexOf", "list_a_index_of_int", true, {Type::List(a), a}, Type::Int(),
-                                   &IndexOf, &ListEstimate, &ListRuntimeCost)));
-  ALLOT_RETURN_IF_ERROR(r.Add(Make("lastIndexOf", "list_a_last_index_of_int", true, {Type::List(a), a}, Type::Int(),
-                                   &LastIndexOf, &ListEstimate, &ListRuntimeCost)));
+  add.Member("indexOf", "list_a_index_of_int", {Type::List(a), a}, Type::Int(), &IndexOf, traversal);
+  add.Member("lastIndexOf", "list_a_last_index_of_int", {Type::List(a), a}, Type::Int(), &LastIndexOf, traversal);
   const Type lt = Type::List(Type::Param("T"));
-  ALLOT_RETURN_IF_ERROR(r.Add(Make("sets.contains", "list_sets_contains_list", false, {lt, lt}, Type::Bool(),
-                                   &SetsContains, &SetsEstimate1, &SetsCost1)));
-  ALLOT_RETURN_IF_ERROR(r.Add(Make("sets.equivalent", "list_sets_equivalent_list", false, {lt, lt}, Type::Bool(),
-                                   &SetsEquivalent, &SetsEstimate2, &SetsCost2)));
-  ALLOT_RETURN_IF_ERROR(r.Add(Make("sets.intersects", "list_sets_intersects_list", false, {lt, lt}, Type::Bool(),
-                                   &SetsIntersects, &SetsEstimate1, &SetsCost1)));
+  const OverloadHooks sets_cost = {.estimate_cost = &SetsEstimate1, .runtime_cost = &SetsCost1};
+  const OverloadHooks sets_equivalent_cost = {.estimate_cost = &SetsEstimate2, .runtime_cost = &SetsCost2};
+  add.Global("sets.contains", "list_sets_contains_list", {lt, lt}, Type::Bool(), &SetsContains, sets_cost);
+  add.Global("sets.equivalent", "list_sets_equivalent_list", {lt, lt}, Type::Bool(), &SetsEquivalent,
+             sets_equivalent_cost);
+  add.Global("sets.intersects", "list_sets_intersects_list", {lt, lt}, Type::Bool(), &SetsIntersects, sets_cost);
   // ext.Lists v3.
   const Type list_t = Type::List(Type::Param("T"));
-  ALLOT_RETURN_IF_ERROR(r.Add(Make("slice", "list_slice", true, {list_t, Type::Int(), Type::Int()}, list_t, &Slice,
-                                   &SameSizeEstimate, &OutputSizeCost)));
-  ALLOT_RETURN_IF_ERROR(r.Add(Make("flatten", "list_flatten", true, {Type::List(list_t)}, list_t, &Flatten,
-                                   &SameSizeEstimate, &FlattenCost)));
-  ALLOT_RETURN_IF_ERROR(r.Add(Make("flatten", "list_flatten_int", true, {Type::List(Type::Dyn()), Type::Int()},
-                                   Type::List(Type::Dyn()), &Flatten, &SameSizeEstimate, &FlattenCost)));
-  ALLOT_RETURN_IF_ERROR(r.Add(Make("reverse", "list_reverse", true, {list_t}, list_t, &Reverse, &SameSizeEstimate,
-                                   &OutputSizeCost)));
-  ALLOT_RETURN_IF_ERROR(r.Add(Make("distinct", "list_distinct", true, {list_t}, list_t, &Distinct, &SquareEstimate,
-                                   &SortCost)));
-  ALLOT_RETURN_IF_ERROR(r.Add(Make("lists.range", "lists_range", false, {Type::Int()}, Type::List(Type::Int()),
-                                   &Range, nullptr, &OutputSizeCost)));
+  const OverloadHooks same_size = {.estimate_cost = &SameSizeEstimate, .runtime_cost = &OutputSizeCost};
+  const OverloadHooks flatten_cost = {.estimate_cost = &SameSizeEstimate, .runtime_cost = &FlattenCost};
+  const OverloadHooks sort_cost = {.estimate_cost = &SquareEstimate, .runtime_cost = &SortCost};
+  add.Member("slice", "list_slice", {list_t, Type::Int(), Type::Int()}, list_t, &Slice, same_size);
+  add.Member("flatten", "list_flatten", {Type::List(list_t)}, list_t, &Flatten, flatten_cost);
+  add.Member("flatten", "list_flatten_int", {Type::List(Type::Dyn()), Type::Int()}, Type::List(Type::Dyn()),
+             &Flatten, flatten_cost);
+  add.Member("reverse", "list_reverse", {list_t}, list_t, &Reverse, same_size);
+  add.Member("distinct", "list_distinct", {list_t}, list_t, &Distinct, sort_cost);
+  add.Global("lists.range", "lists_range", {Type::Int()}, Type::List(Type::Int()), &Range,
+             {.runtime_cost = &OutputSizeCost});
   for (const Named& t : comparable) {
     const std::string n = t.name;
-    ALLOT_RETURN_IF_ERROR(r.Add(Make("sort", "list_" + n + "_sort", true, {Type::List(t.type)}, Type::List(t.type),
-                                     &Sort, &SquareEstimate, &SortCost)));
-    ALLOT_RETURN_IF_ERROR(r.Add(Make("@sortByAssociatedKeys", "list_" + n + "_sortByAssociatedKeys", true,
-                                     {list_t, Type::List(t.type)}, list_t, &SortByAssociatedKeys, &SquareEstimate,
-                                     &SortByCost)));
+    add.Member("sort", "list_" + n + "_sort", {Type::List(t.type)}, Type::List(t.type), &Sort, sort_cost);
+    add.Member("@sortByAssociatedKeys", "list_" + n + "_sortByAssociatedKeys", {list_t, Type::List(t.type)}, list_t,
+               &SortByAssociatedKeys, {.estimate_cost = &SquareEstimate, .runtime_cost = &SortByCost});
   }
-  return OkStatus();
+  return add.status();
 }
 
 }  // namespace allot::cel

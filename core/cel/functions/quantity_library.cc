@@ -16,7 +16,6 @@
 #include <utility>
 
 #include "core/cel/functions/libraries.h"
-#include "base/status_macros.h"
 
 namespace allot::cel {
 namespace {
@@ -121,23 +120,6 @@ CallEstimate ParseEstimate(std::span<const SizeEstimate> sizes) {
 }
 uint64_t ParseRuntimeCost(std::span<const Value> args, const Value&) { return StringTraversalCost(ActualSize(args[0])); }
 
-Overload Member(std::string function, std::string id, std::vector<Type> params, Type result, FunctionImpl impl) {
-  Overload o;
-  o.function = std::move(function);
-  o.id = std::move(id);
-  o.receiver_style = true;
-  o.params = std::move(params);
-  o.result = std::move(result);
-  o.impl = impl;
-  return o;
-}
-
-Overload Global(std::string function, std::string id, std::vector<Type> params, Type result, FunctionImpl impl) {
-  Overload o = Member(std::move(function), std::move(id), std::move(params), std::move(result), impl);
-  o.receiver_style = false;
-  return o;
-}
-
 }  // namespace
 
 Value MakeQuantityValue(quantity::Quantity q) {
@@ -146,28 +128,22 @@ Value MakeQuantityValue(quantity::Quantity q) {
 
 Status RegisterQuantityLibrary(FunctionRegistry& r) {
   const Type qt = Type::Quantity();
-  Overload parse = Global("quantity", "string_to_quantity", {Type::String()}, qt, &StringToQuantity);
-  parse.estimate_cost = &ParseEstimate;
-  parse.runtime_cost = &ParseRuntimeCost;
-  ALLOT_RETURN_IF_ERROR(r.Add(std::move(parse)));
-  Overload is = Global("isQuantity", "is_quantity_string", {Type::String()}, Type::Bool(), &IsQuantity);
-  is.estimate_cost = &ParseEstimate;
-  is.runtime_cost = &ParseRuntimeCost;
-  ALLOT_RETURN_IF_ERROR(r.Add(std::move(is)));
-  ALLOT_RETURN_IF_ERROR(r.Add(Global("sign", "quantity_get_sign", {qt}, Type::Int(), &Sign)));
-  ALLOT_RETURN_IF_ERROR(
-      r.Add(Member("isGreaterThan", "quantity_is_greater_than", {qt, qt}, Type::Bool(), &IsGreaterThan)));
-  ALLOT_RETURN_IF_ERROR(r.Add(Member("isLessThan", "quantity_is_less_than", {qt, qt}, Type::Bool(), &IsLessThan)));
-  ALLOT_RETURN_IF_ERROR(r.Add(Member("compareTo", "quantity_compare_to", {qt, qt}, Type::Int(), &CompareTo)));
-  ALLOT_RETURN_IF_ERROR(r.Add(Member("add", "quantity_add", {qt, qt}, qt, &Add)));
-  ALLOT_RETURN_IF_ERROR(r.Add(Member("add", "quantity_add_int", {qt, Type::Int()}, qt, &Add)));
-  ALLOT_RETURN_IF_ERROR(r.Add(Member("sub", "quantity_sub", {qt, qt}, qt, &Sub)));
-  ALLOT_RETURN_IF_ERROR(r.Add(Member("sub", "quantity_sub_int", {qt, Type::Int()}, qt, &Sub)));
-  ALLOT_RETURN_IF_ERROR(r.Add(Member("asInteger", "quantity_get_int", {qt}, Type::Int(), &AsInteger)));
-  ALLOT_RETURN_IF_ERROR(r.Add(Member("isInteger", "quantity_is_integer", {qt}, Type::Bool(), &IsInteger)));
-  ALLOT_RETURN_IF_ERROR(
-      r.Add(Member("asApproximateFloat", "quantity_get_float", {qt}, Type::Double(), &AsApproximateFloat)));
-  return OkStatus();
+  const OverloadHooks parse_cost = {.estimate_cost = &ParseEstimate, .runtime_cost = &ParseRuntimeCost};
+  OverloadAdder add(r);
+  add.Global("quantity", "string_to_quantity", {Type::String()}, qt, &StringToQuantity, parse_cost);
+  add.Global("isQuantity", "is_quantity_string", {Type::String()}, Type::Bool(), &IsQuantity, parse_cost);
+  add.Global("sign", "quantity_get_sign", {qt}, Type::Int(), &Sign);
+  add.Member("isGreaterThan", "quantity_is_greater_than", {qt, qt}, Type::Bool(), &IsGreaterThan);
+  add.Member("isLessThan", "quantity_is_less_than", {qt, qt}, Type::Bool(), &IsLessThan);
+  add.Member("compareTo", "quantity_compare_to", {qt, qt}, Type::Int(), &CompareTo);
+  add.Member("add", "quantity_add", {qt, qt}, qt, &Add);
+  add.Member("add", "quantity_add_int", {qt, Type::Int()}, qt, &Add);
+  add.Member("sub", "quantity_sub", {qt, qt}, qt, &Sub);
+  add.Member("sub", "quantity_sub_int", {qt, Type::Int()}, qt, &Sub);
+  add.Member("asInteger", "quantity_get_int", {qt}, Type::Int(), &AsInteger);
+  add.Member("isInteger", "quantity_is_integer", {qt}, Type::Bool(), &IsInteger);
+  add.Member("asApproximateFloat", "quantity_get_float", {qt}, Type::Double(), &AsApproximateFloat);
+  return add.status();
 }
 
 }  // namespace allot::cel

@@ -161,29 +161,17 @@ uint64_t FindRuntimeCost(std::span<const Value> args, const Value&) {
   return str_cost * re_cost;
 }
 
-Overload Make(std::string id, std::string function, std::vector<Type> params, Type result, FunctionImpl impl) {
-  Overload o;
-  o.function = std::move(function);
-  o.id = std::move(id);
-  o.receiver_style = true;
-  o.params = std::move(params);
-  o.result = std::move(result);
-  o.impl = impl;
-  o.estimate_cost = &FindEstimate;
-  o.runtime_cost = &FindRuntimeCost;
-  o.prepare = &PreparePattern;
-  return o;
-}
-
 }  // namespace
 
 Status RegisterRegexLibrary(FunctionRegistry& r) {
   const Type s = Type::String();
-  ALLOT_RETURN_IF_ERROR(r.Add(Make("string_find_string", "find", {s, s}, s, &Find)));
-  ALLOT_RETURN_IF_ERROR(r.Add(Make("string_find_all_string", "findAll", {s, s}, Type::List(s), &FindAllImpl)));
-  ALLOT_RETURN_IF_ERROR(
-      r.Add(Make("string_find_all_string_int", "findAll", {s, s, Type::Int()}, Type::List(s), &FindAllImpl)));
-  return OkStatus();
+  const OverloadHooks find_hooks = {
+      .estimate_cost = &FindEstimate, .runtime_cost = &FindRuntimeCost, .prepare = &PreparePattern};
+  OverloadAdder add(r);
+  add.Member("find", "string_find_string", {s, s}, s, &Find, find_hooks);
+  add.Member("findAll", "string_find_all_string", {s, s}, Type::List(s), &FindAllImpl, find_hooks);
+  add.Member("findAll", "string_find_all_string_int", {s, s, Type::Int()}, Type::List(s), &FindAllImpl, find_hooks);
+  return add.status();
 }
 
 }  // namespace allot::cel

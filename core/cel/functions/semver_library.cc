@@ -12,7 +12,6 @@
 #include <utility>
 
 #include "core/cel/functions/libraries.h"
-#include "base/status_macros.h"
 #include "core/quantity/semver.h"
 
 namespace allot::cel {
@@ -90,25 +89,6 @@ CallEstimate ParseEstimate(std::span<const SizeEstimate> sizes) {
 }
 uint64_t ParseRuntimeCost(std::span<const Value> args, const Value&) { return StringTraversalCost(ActualSize(args[0])); }
 
-Overload Make(std::string function, std::string id, bool receiver, std::vector<Type> params, Type result,
-              FunctionImpl impl) {
-  Overload o;
-  o.function = std::move(function);
-  o.id = std::move(id);
-  o.receiver_style = receiver;
-  o.params = std::move(params);
-  o.result = std::move(result);
-  o.impl = impl;
-  return o;
-}
-
-Overload Parser(std::string function, std::string id, std::vector<Type> params, Type result, FunctionImpl impl) {
-  Overload o = Make(std::move(function), std::move(id), false, std::move(params), std::move(result), impl);
-  o.estimate_cost = &ParseEstimate;
-  o.runtime_cost = &ParseRuntimeCost;
-  return o;
-}
-
 }  // namespace
 
 StatusOr<Value> ParseSemverValue(std::string_view text) {
@@ -118,21 +98,20 @@ StatusOr<Value> ParseSemverValue(std::string_view text) {
 }
 
 Status RegisterSemverLibrary(FunctionRegistry& r) {
-  const Type st = Type::Semver();
-  ALLOT_RETURN_IF_ERROR(r.Add(Parser("semver", "string_to_semver", {Type::String()}, st, &StringToSemver)));
-  ALLOT_RETURN_IF_ERROR(r.Add(
-      Parser("semver", "string_bool_to_semver", {Type::String(), Type::Bool()}, st, &StringToSemver)));
-  ALLOT_RETURN_IF_ERROR(r.Add(Parser("isSemver", "is_semver_string", {Type::String()}, Type::Bool(), &IsSemver)));
-  ALLOT_RETURN_IF_ERROR(r.Add(
-      Parser("isSemver", "is_semver_string_bool", {Type::String(), Type::Bool()}, Type::Bool(), &IsSemver)));
-  ALLOT_RETURN_IF_ERROR(r.Add(Make("major", "semver_major", true, {st}, Type::Int(), &Major)));
-  ALLOT_RETURN_IF_ERROR(r.Add(Make("minor", "semver_minor", true, {st}, Type::Int(), &Minor)));
-  ALLOT_RETURN_IF_ERROR(r.Add(Make("patch", "semver_patch", true, {st}, Type::Int(), &Patch)));
-  ALLOT_RETURN_IF_ERROR(
-      r.Add(Make("isGreaterThan", "semver_is_greater_than", true, {st, st}, Type::Bool(), &IsGreaterThan)));
-  ALLOT_RETURN_IF_ERROR(r.Add(Make("isLessThan", "semver_is_less_than", true, {st, st}, Type::Bool(), &IsLessThan)));
-  ALLOT_RETURN_IF_ERROR(r.Add(Make("compareTo", "semver_compare_to", true, {st, st}, Type::Int(), &CompareTo)));
-  return OkStatus();
+  const Type st = Type::Semver(), str = Type::String(), b = Type::Bool();
+  const OverloadHooks parse_cost = {.estimate_cost = &ParseEstimate, .runtime_cost = &ParseRuntimeCost};
+  OverloadAdder add(r);
+  add.Global("semver", "string_to_semver", {str}, st, &StringToSemver, parse_cost);
+  add.Global("semver", "string_bool_to_semver", {str, b}, st, &StringToSemver, parse_cost);
+  add.Global("isSemver", "is_semver_string", {str}, b, &IsSemver, parse_cost);
+  add.Global("isSemver", "is_semver_string_bool", {str, b}, b, &IsSemver, parse_cost);
+  add.Member("major", "semver_major", {st}, Type::Int(), &Major);
+  add.Member("minor", "semver_minor", {st}, Type::Int(), &Minor);
+  add.Member("patch", "semver_patch", {st}, Type::Int(), &Patch);
+  add.Member("isGreaterThan", "semver_is_greater_than", {st, st}, b, &IsGreaterThan);
+  add.Member("isLessThan", "semver_is_less_than", {st, st}, b, &IsLessThan);
+  add.Member("compareTo", "semver_compare_to", {st, st}, Type::Int(), &CompareTo);
+  return add.status();
 }
 
 }  // namespace allot::cel

@@ -16,7 +16,6 @@
 #include <vector>
 
 #include "core/cel/functions/libraries.h"
-#include "base/status_macros.h"
 
 namespace allot::cel {
 namespace {
@@ -316,57 +315,34 @@ CallEstimate StringIndexEstimate(std::span<const SizeEstimate> sizes) {
   return e;
 }
 
-Overload Member(std::string function, std::string id, std::vector<Type> params, Type result, FunctionImpl impl,
-                EstimateCostFn estimate = nullptr, RuntimeCostFn runtime = nullptr) {
-  Overload o;
-  o.function = std::move(function);
-  o.id = std::move(id);
-  o.receiver_style = true;
-  o.params = std::move(params);
-  o.result = std::move(result);
-  o.impl = impl;
-  o.estimate_cost = estimate;
-  o.runtime_cost = runtime;
-  return o;
-}
-
 }  // namespace
 
 Status RegisterStringsLibrary(FunctionRegistry& r) {
   const Type s = Type::String(), i = Type::Int();
-  ALLOT_RETURN_IF_ERROR(r.Add(Member("charAt", "string_char_at_int", {s, i}, s, &CharAt)));
-  ALLOT_RETURN_IF_ERROR(r.Add(Member("indexOf", "string_index_of_string", {s, s}, i, &IndexOf, &StringIndexEstimate,
-                                     &StringIndexCost)));
-  ALLOT_RETURN_IF_ERROR(r.Add(Member("indexOf", "string_index_of_string_int", {s, s, i}, i, &IndexOf,
-                                     &StringIndexEstimate, &StringIndexCost)));
-  ALLOT_RETURN_IF_ERROR(r.Add(Member("lastIndexOf", "string_last_index_of_string", {s, s}, i, &LastIndexOf,
-                                     &StringIndexEstimate, &StringIndexCost)));
-  ALLOT_RETURN_IF_ERROR(r.Add(Member("lastIndexOf", "string_last_index_of_string_int", {s, s, i}, i, &LastIndexOf,
-                                     &StringIndexEstimate, &StringIndexCost)));
-  ALLOT_RETURN_IF_ERROR(r.Add(Member("lowerAscii", "string_lower_ascii", {s}, s, &LowerAscii,
-                                     &TraverseReceiverEstimate, &TraverseReceiverCost)));
-  ALLOT_RETURN_IF_ERROR(r.Add(Member("upperAscii", "string_upper_ascii", {s}, s, &UpperAscii,
-                                     &TraverseReceiverEstimate, &TraverseReceiverCost)));
-  ALLOT_RETURN_IF_ERROR(r.Add(Member("replace", "string_replace_string_string", {s, s, s}, s, &Replace,
-                                     &DoubleTraverseEstimate, &DoubleTraverseCost)));
-  ALLOT_RETURN_IF_ERROR(r.Add(Member("replace", "string_replace_string_string_int", {s, s, s, i}, s, &Replace,
-                                     &DoubleTraverseEstimate, &DoubleTraverseCost)));
-  ALLOT_RETURN_IF_ERROR(r.Add(Member("split", "string_split_string", {s, s}, Type::List(s), &Split,
-                                     &DoubleTraverseEstimate, &DoubleTraverseCost)));
-  ALLOT_RETURN_IF_ERROR(r.Add(Member("split", "string_split_string_int", {s, s, i}, Type::List(s), &Split,
-                                     &DoubleTraverseEstimate, &DoubleTraverseCost)));
-  ALLOT_RETURN_IF_ERROR(r.Add(Member("substring", "string_substring_int", {s, i}, s, &Substring,
-                                     &TraverseReceiverEstimate, &TraverseReceiverCost)));
-  ALLOT_RETURN_IF_ERROR(r.Add(Member("substring", "string_substring_int_int", {s, i, i}, s, &Substring,
-                                     &TraverseReceiverEstimate, &TraverseReceiverCost)));
-  ALLOT_RETURN_IF_ERROR(
-      r.Add(Member("trim", "string_trim", {s}, s, &Trim, &TraverseReceiverEstimate, &TraverseReceiverCost)));
-  ALLOT_RETURN_IF_ERROR(r.Add(Member("join", "list_join", {Type::List(s)}, s, &Join, nullptr, &JoinCost)));
-  ALLOT_RETURN_IF_ERROR(r.Add(Member("join", "list_join_string", {Type::List(s), s}, s, &Join, nullptr, &JoinCost)));
-  Overload quote = Member("strings.quote", "strings_quote", {s}, s, &Quote);
-  quote.receiver_style = false;
-  ALLOT_RETURN_IF_ERROR(r.Add(std::move(quote)));
-  return OkStatus();
+  const OverloadHooks index_cost = {.estimate_cost = &StringIndexEstimate, .runtime_cost = &StringIndexCost};
+  const OverloadHooks receiver_cost = {.estimate_cost = &TraverseReceiverEstimate,
+                                       .runtime_cost = &TraverseReceiverCost};
+  const OverloadHooks double_cost = {.estimate_cost = &DoubleTraverseEstimate, .runtime_cost = &DoubleTraverseCost};
+  const OverloadHooks join_cost = {.runtime_cost = &JoinCost};
+  OverloadAdder add(r);
+  add.Member("charAt", "string_char_at_int", {s, i}, s, &CharAt);
+  add.Member("indexOf", "string_index_of_string", {s, s}, i, &IndexOf, index_cost);
+  add.Member("indexOf", "string_index_of_string_int", {s, s, i}, i, &IndexOf, index_cost);
+  add.Member("lastIndexOf", "string_last_index_of_string", {s, s}, i, &LastIndexOf, index_cost);
+  add.Member("lastIndexOf", "string_last_index_of_string_int", {s, s, i}, i, &LastIndexOf, index_cost);
+  add.Member("lowerAscii", "string_lower_ascii", {s}, s, &LowerAscii, receiver_cost);
+  add.Member("upperAscii", "string_upper_ascii", {s}, s, &UpperAscii, receiver_cost);
+  add.Member("replace", "string_replace_string_string", {s, s, s}, s, &Replace, double_cost);
+  add.Member("replace", "string_replace_string_string_int", {s, s, s, i}, s, &Replace, double_cost);
+  add.Member("split", "string_split_string", {s, s}, Type::List(s), &Split, double_cost);
+  add.Member("split", "string_split_string_int", {s, s, i}, Type::List(s), &Split, double_cost);
+  add.Member("substring", "string_substring_int", {s, i}, s, &Substring, receiver_cost);
+  add.Member("substring", "string_substring_int_int", {s, i, i}, s, &Substring, receiver_cost);
+  add.Member("trim", "string_trim", {s}, s, &Trim, receiver_cost);
+  add.Member("join", "list_join", {Type::List(s)}, s, &Join, join_cost);
+  add.Member("join", "list_join_string", {Type::List(s), s}, s, &Join, join_cost);
+  add.Global("strings.quote", "strings_quote", {s}, s, &Quote);
+  return add.status();
 }
 
 }  // namespace allot::cel
