@@ -186,6 +186,12 @@ StatusOr<ParsedServeFlags> ParseServeFlags(const std::vector<std::string>& args)
   return parsed;
 }
 
+std::vector<std::string> ServeFlagNames() {
+  std::vector<std::string> names;
+  for (const FlagSpec& f : kServeFlags) names.emplace_back(f.name);
+  return names;
+}
+
 std::string ServeHelp() {
   std::string out =
       "Usage: allot serve [flags]\n\n"

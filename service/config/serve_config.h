@@ -5,9 +5,10 @@
 //   if (parsed->help) std::fputs(ServeHelp().c_str(), stdout);
 //
 // Every flag is one row of kServeFlags in serve_config.cc: its name, value placeholder, help text and how it
-// sets the config. The parser, the --help text and docs/service.md's list come from that row, so a flag cannot
-// be parsed without being documented or the other way round. Values are validated when parsed: a bad value
-// is kInvalidArgument naming the flag, never a default silently used.
+// sets the config. The parser and the --help text both come from that row, so a flag cannot be parsed without
+// being in --help; tests/service/config/serve_config_test.cc checks that docs/service.md names every row.
+// Values are validated when parsed: a bad value is kInvalidArgument naming the flag, never a default silently
+// used.
 //
 // Thread safety: plain values and pure functions.
 #pragma once
@@ -47,5 +48,8 @@ StatusOr<ParsedServeFlags> ParseServeFlags(const std::vector<std::string>& args)
 
 // The --help text, generated from the flag table.
 std::string ServeHelp();
+
+// Every flag's name without dashes ("kubeconfig", ..., "v"), in table order.
+std::vector<std::string> ServeFlagNames();
 
 }  // namespace allot::svc
