@@ -2,12 +2,13 @@
 
 #include <cstdio>
 #include <fstream>
+#include <span>
 #include <sstream>
 #include <utility>
 
 #include "api/codec.h"
 #include "base/status_macros.h"
-#include "core/model/convert.h"
+#include "core/index/from_api.h"
 
 namespace allot::bench {
 namespace {
@@ -59,33 +60,42 @@ StatusOr<std::unique_ptr<Cluster>> MakeCluster(const Fixture& fixture, size_t no
                                                const std::vector<api::ResourceClaim>& allocated) {
   auto c = std::make_unique<Cluster>();
   c->features = features;
-  std::vector<std::shared_ptr<const model::Slice>> slices;
+  // Shared slices once, then each node's copies of the node-local ones; converted per node so that only one
+  // node's api copies exist at a time.
+  index::ModelInputs model;
+  const auto add = [&](std::span<const api::ResourceSlice> slices) -> Status {
+    index::ModelInputs converted = index::ToModelInputs(slices, {});
+    if (!converted.problems.empty()) return converted.problems.front().status;
+    for (auto& m : converted.slices) {
+      c->devices += m->devices.size();
+      model.slices.push_back(std::move(m));
+    }
+    return OkStatus();
+  };
+  std::vector<api::ResourceSlice> shared;
   for (const auto& s : fixture.slices) {
-    if (s.spec.node_name && !s.spec.node_name->empty()) continue;
-    ALLOT_ASSIGN_OR_RETURN(std::shared_ptr<const model::Slice> m, model::ToModel(s));
-    c->devices += m->devices.size();
-    slices.push_back(std::move(m));
+    if (!s.spec.node_name || s.spec.node_name->empty()) shared.push_back(s);
   }
+  ALLOT_RETURN_IF_ERROR(add(shared));
   for (size_t i = 0; i < nodes; ++i) {
     const std::string node = NodeName(i);
+    std::vector<api::ResourceSlice> copies;
     for (const auto& s : fixture.slices) {
       if (!s.spec.node_name || s.spec.node_name->empty()) continue;
       api::ResourceSlice copy = s;
       copy.metadata.name = node + "-" + s.metadata.name;
       copy.spec.node_name = node;
       copy.spec.pool.name = node;
-      ALLOT_ASSIGN_OR_RETURN(std::shared_ptr<const model::Slice> m, model::ToModel(copy));
-      c->devices += m->devices.size();
-      slices.push_back(std::move(m));
+      copies.push_back(std::move(copy));
     }
+    ALLOT_RETURN_IF_ERROR(add(copies));
     c->nodes.push_back(model::Node{node, {{"kubernetes.io/hostname", node}}});
   }
-  std::vector<std::shared_ptr<const model::DeviceClass>> classes;
-  for (const auto& dc : fixture.classes) classes.push_back(model::ToModel(dc));
-  c->snapshot = index::Snapshot::Build(std::move(slices), std::move(classes));
-  index::AllocatedStateBuilder builder(*c->snapshot);
-  for (const auto& a : allocated) ALLOT_RETURN_IF_ERROR(builder.AddClaim(a, features.consumable_capacity));
-  c->state = std::move(builder).Build();
+  model.classes = index::ToModelInputs({}, fixture.classes).classes;
+  c->snapshot = index::Snapshot::Build(std::move(model.slices), std::move(model.classes));
+  index::AllocatedStateBuild state = index::BuildAllocatedState(*c->snapshot, allocated, features.consumable_capacity);
+  if (!state.problems.empty()) return state.problems.front().status;
+  c->state = std::move(state.state);
   c->claims = std::move(claims);
   for (const auto& claim : c->claims) c->claim_ptrs.push_back(&claim);
   return c;

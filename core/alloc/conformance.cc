@@ -10,8 +10,8 @@
 #include "base/split.h"
 #include "base/status_macros.h"
 #include "core/index/allocated_state.h"
+#include "core/index/from_api.h"
 #include "core/index/snapshot.h"
-#include "core/model/convert.h"
 
 namespace allot::alloc {
 namespace {
@@ -122,17 +122,13 @@ struct ScenarioInputs {
 StatusOr<ScenarioInputs> BuildInputs(const api::Scenario& sc) {
   ScenarioInputs in;
   ALLOT_ASSIGN_OR_RETURN(in.features, Features::FromNames(sc.features));
-  std::vector<std::shared_ptr<const model::Slice>> slices;
-  for (const auto& s : sc.resource_slices) {
-    ALLOT_ASSIGN_OR_RETURN(std::shared_ptr<const model::Slice> m, model::ToModel(s));
-    slices.push_back(std::move(m));
-  }
-  std::vector<std::shared_ptr<const model::DeviceClass>> classes;
-  for (const auto& c : sc.device_classes) classes.push_back(model::ToModel(c));
-  in.snapshot = index::Snapshot::Build(std::move(slices), std::move(classes));
-  index::AllocatedStateBuilder builder(*in.snapshot);
-  for (const auto& c : sc.allocated_claims) ALLOT_RETURN_IF_ERROR(builder.AddClaim(c, in.features.consumable_capacity));
-  in.state.emplace(std::move(builder).Build());
+  index::SnapshotBuild built = index::BuildSnapshot(sc.resource_slices, sc.device_classes);
+  if (!built.problems.empty()) return built.problems.front().status;
+  in.snapshot = std::move(built.snapshot);
+  index::AllocatedStateBuild state =
+      index::BuildAllocatedState(*in.snapshot, sc.allocated_claims, in.features.consumable_capacity);
+  if (!state.problems.empty()) return state.problems.front().status;
+  in.state.emplace(std::move(state.state));
   in.node = model::Node{sc.node.name, sc.node.labels};
   for (const auto& c : sc.claims) in.claims.push_back(&c);
   return in;

@@ -21,6 +21,7 @@
 #include "core/alloc/features.h"
 #include "core/alloc/node_fanout.h"
 #include "core/index/allocated_state.h"
+#include "core/index/from_api.h"
 #include "core/index/snapshot.h"
 #include "core/model/convert.h"
 #include "service/cli/command.h"
@@ -152,28 +153,23 @@ int RunAllocate(const std::vector<std::string>& args) {
     std::fprintf(stderr, "allot allocate: %s\n", std::string(st.message()).c_str());
     return 2;
   }
-  std::vector<std::shared_ptr<const model::Slice>> slices;
+  index::SnapshotBuild built = index::BuildSnapshot(cluster_objects.slices, cluster_objects.classes);
+  if (!built.problems.empty()) {
+    std::fprintf(stderr, "allot allocate: %s\n", std::string(built.problems.front().status.message()).c_str());
+    return 2;
+  }
+  const std::shared_ptr<const index::Snapshot> snapshot = std::move(built.snapshot);
   std::set<std::string> node_names;
   for (const auto& s : cluster_objects.slices) {
-    StatusOr<std::shared_ptr<const model::Slice>> m = model::ToModel(s);
-    if (!m.ok()) {
-      std::fprintf(stderr, "allot allocate: %s\n", std::string(m.status().message()).c_str());
-      return 2;
-    }
     if (s.spec.node_name && !s.spec.node_name->empty()) node_names.insert(*s.spec.node_name);
-    slices.push_back(*m);
   }
-  std::vector<std::shared_ptr<const model::DeviceClass>> classes;
-  for (const auto& c : cluster_objects.classes) classes.push_back(model::ToModel(c));
-  auto snapshot = index::Snapshot::Build(std::move(slices), std::move(classes));
-  index::AllocatedStateBuilder builder(*snapshot);
-  for (const auto& c : cluster_objects.claims) {
-    if (Status st = builder.AddClaim(c, features.consumable_capacity); !st.ok()) {
-      std::fprintf(stderr, "allot allocate: %s\n", std::string(st.message()).c_str());
-      return 2;
-    }
+  index::AllocatedStateBuild allocated =
+      index::BuildAllocatedState(*snapshot, cluster_objects.claims, features.consumable_capacity);
+  if (!allocated.problems.empty()) {
+    std::fprintf(stderr, "allot allocate: %s\n", std::string(allocated.problems.front().status.message()).c_str());
+    return 2;
   }
-  const index::AllocatedState state = std::move(builder).Build();
+  const index::AllocatedState state = std::move(allocated.state);
   std::vector<const api::ResourceClaim*> claims;
   for (const auto& c : to_allocate.claims) claims.push_back(&c);
 

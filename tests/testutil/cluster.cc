@@ -4,7 +4,7 @@
 #include <sstream>
 
 #include "api/codec.h"
-#include "core/model/convert.h"
+#include "core/index/from_api.h"
 
 namespace allot::testutil {
 namespace {
@@ -48,21 +48,12 @@ Status LoadObjects(const std::string& path, Objects& out) {
 
 std::shared_ptr<const index::Snapshot> BuildSnapshot(const std::vector<api::ResourceSlice>& slices,
                                                      const std::vector<api::DeviceClass>& classes) {
-  std::vector<std::shared_ptr<const model::Slice>> ms;
-  for (const auto& s : slices) {
-    StatusOr<std::shared_ptr<const model::Slice>> m = model::ToModel(s);
-    if (m.ok()) ms.push_back(*m);
-  }
-  std::vector<std::shared_ptr<const model::DeviceClass>> cs;
-  for (const auto& c : classes) cs.push_back(model::ToModel(c));
-  return index::Snapshot::Build(std::move(ms), std::move(cs));
+  return index::BuildSnapshot(slices, classes).snapshot;  // unconvertible slices are left out
 }
 
 index::AllocatedState BuildState(const index::Snapshot& snapshot, const std::vector<api::ResourceClaim>& allocated,
                                  bool consumable_capacity) {
-  index::AllocatedStateBuilder b(snapshot);
-  for (const auto& c : allocated) (void)b.AddClaim(c, consumable_capacity);
-  return std::move(b).Build();
+  return index::BuildAllocatedState(snapshot, allocated, consumable_capacity).state;  // problems ignored
 }
 
 api::ResourceClaim MakeClaim(const std::string& name, const std::string& device_class, int64_t count,
