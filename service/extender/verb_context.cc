@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/index/from_api.h"
+
 namespace allot::svc {
 
 StatusOr<RequestState> LoadRequestState(const VerbContext& ctx) {
@@ -23,14 +25,12 @@ std::shared_ptr<const index::AllocatedState> WithReservations(const ClusterView&
     if (base.keys.count(r.claim_key) == 0) in_flight.push_back(&r);
   }
   if (in_flight.empty()) return base.state;
-  index::AllocatedStateBuilder builder(*view.devices, *base.state);
-  for (const Reservation* r : in_flight) {
-    api::ResourceClaim synthetic;
-    synthetic.status.allocation = r->allocation;
-    auto status = builder.AddClaim(synthetic, consumable_capacity);
-    if (!status.ok()) spdlog::warn("reservation {}: {}", r->claim_key, status.message());
-  }
-  return std::make_shared<const index::AllocatedState>(std::move(builder).Build());
+  std::vector<api::ResourceClaim> synthetic(in_flight.size());  // claims as the reservations would write them
+  for (size_t i = 0; i < in_flight.size(); ++i) synthetic[i].status.allocation = in_flight[i]->allocation;
+  index::AllocatedStateBuild built =
+      index::BuildAllocatedState(*view.devices, synthetic, consumable_capacity, base.state.get());
+  for (const auto& p : built.problems) spdlog::warn("reservation {}: {}", in_flight[p.index]->claim_key, p.status.message());
+  return std::make_shared<const index::AllocatedState>(std::move(built.state));
 }
 
 const api::AllocationResult* EffectiveAllocation(const PodClaim& claim, const std::vector<Reservation>& reservations) {

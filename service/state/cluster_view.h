@@ -16,6 +16,7 @@
 // Thread safety: immutable after construction; the memos inside `devices` are internally synchronised.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -39,7 +40,7 @@ struct DecodedClaim {
   std::shared_ptr<const api::ResourceClaim> claim;  // nullptr when the object does not decode
   Status status;                                    // why `claim` is nullptr
 };
-using ClaimTable = std::unordered_map<std::string, std::shared_ptr<const DecodedClaim>>;  // "ns/name" ->
+using ClaimTable = std::map<std::string, std::shared_ptr<const DecodedClaim>>;  // by "ns/name", in key order
 
 // The claims with status.allocation and what they hold.
 struct AllocatedClaims {

@@ -1,11 +1,11 @@
 #include "service/state/cluster_view_builder.h"
 
-#include <map>
 #include <utility>
 
 #include <spdlog/spdlog.h>
 
 #include "api/codec.h"
+#include "core/index/from_api.h"
 #include "core/model/convert.h"
 
 namespace allot::svc {
@@ -72,7 +72,6 @@ std::shared_ptr<const ClusterView> ClusterViewBuilder::Build(std::shared_ptr<con
 
 std::shared_ptr<const ClaimTable> ClusterViewBuilder::BuildClaims(const ObjectMap& claims) {
   auto table = std::make_shared<ClaimTable>();
-  table->reserve(claims.size());
   std::unordered_map<const Json*, std::shared_ptr<const DecodedClaim>> decoded;
   decoded.reserve(claims.size());
   for (const auto& [key, object] : claims) {
@@ -92,7 +91,7 @@ std::shared_ptr<const ClaimTable> ClusterViewBuilder::BuildClaims(const ObjectMa
       entry = std::move(fresh);
     }
     decoded.emplace(object.get(), entry);
-    table->emplace(key, std::move(entry));
+    table->emplace_hint(table->end(), key, std::move(entry));  // the store's map is in key order too
   }
   decoded_ = std::move(decoded);
   return table;
@@ -100,25 +99,25 @@ std::shared_ptr<const ClaimTable> ClusterViewBuilder::BuildClaims(const ObjectMa
 
 std::shared_ptr<const AllocatedClaims> ClusterViewBuilder::BuildAllocated(
     const ClaimTable& table, const std::shared_ptr<const index::Snapshot>& devices) {
-  // In key order, so that the list (and the state built from it) does not depend on hashing.
-  std::map<std::string_view, std::shared_ptr<const api::ResourceClaim>> allocated;
+  std::vector<std::shared_ptr<const api::ResourceClaim>> claims;  // in key order, as the table
   for (const auto& [key, entry] : table) {
-    if (entry->claim != nullptr && entry->claim->status.allocation.has_value()) allocated.emplace(key, entry->claim);
+    if (entry->claim != nullptr && entry->claim->status.allocation.has_value()) claims.push_back(entry->claim);
   }
-  std::vector<std::shared_ptr<const api::ResourceClaim>> claims;
-  claims.reserve(allocated.size());
-  for (auto& [key, claim] : allocated) claims.push_back(claim);
   if (last_ != nullptr && last_->devices == devices && last_->allocated->claims == claims) return last_->allocated;
 
   auto out = std::make_shared<AllocatedClaims>();
-  index::AllocatedStateBuilder builder(*devices);
+  std::vector<const api::ResourceClaim*> inputs;
+  inputs.reserve(claims.size());
   for (const auto& claim : claims) {
-    auto status = builder.AddClaim(*claim, consumable_capacity_);
-    if (!status.ok()) spdlog::warn("claim {}/{}: {}", claim->metadata.namespace_, claim->metadata.name, status.message());
+    inputs.push_back(claim.get());
     out->keys.insert(claim->metadata.namespace_ + "/" + claim->metadata.name);
   }
+  index::AllocatedStateBuild built = index::BuildAllocatedState(*devices, inputs, consumable_capacity_);
+  for (const auto& p : built.problems) {
+    spdlog::warn("claim {}/{}: {}", p.claim->metadata.namespace_, p.claim->metadata.name, p.status.message());
+  }
   out->claims = std::move(claims);
-  out->state = std::make_shared<const index::AllocatedState>(std::move(builder).Build());
+  out->state = std::make_shared<const index::AllocatedState>(std::move(built.state));
   return out;
 }
 

@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "testutil/cluster.h"
+#include "tests/testutil/cluster.h"
 
 namespace allot::alloc {
 namespace {

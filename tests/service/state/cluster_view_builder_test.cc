@@ -3,6 +3,9 @@
 // the caller saw.
 #include "service/state/cluster_view_builder.h"
 
+#include <chrono>
+#include <thread>
+
 #include <gtest/gtest.h>
 
 #include "service/state/cluster_view_publisher.h"
@@ -39,10 +42,8 @@ Json Claim(const std::string& name, const std::string& node = "", const std::str
                  {{"devices",
                    {{"requests", Json::array({{{"name", "gpu"}, {"exactly", {{"deviceClassName", "gpu"}}}}})}}}}}};
   if (!device.empty()) {
-    claim["status"] = {
-        {"allocation",
-         {{"devices",
-           {{"results", Json::array({{{"request", "gpu"}, {"driver", "gpu.example.com"}, {"pool", node}, {"device", device}}})}}}}}}};
+    Json result = {{"request", "gpu"}, {"driver", "gpu.example.com"}, {"pool", node}, {"device", device}};
+    claim["status"]["allocation"]["devices"]["results"] = Json::array({result});
   }
   return claim;
 }
