@@ -4,76 +4,46 @@
 #include <sstream>
 
 #include "api/codec.h"
-#include "api/internal/json_io.h"
+#include "api/internal/json_fields.h"
 
 namespace allot::api {
 
-using internal::Field;
-using internal::Put;
-using internal::PutOmitEmpty;
-using internal::Required;
-using nlohmann::json;
-
-void ReadJson(internal::JsonReader& r, const json& j, ScenarioNode& out) {
-  if (!internal::ExpectObject(r, j)) return;
-  Required(r, j, "name", out.name);
-  Field(r, j, "labels", out.labels);
+template <class V>
+void Fields(V& v, internal::Visited<V, ScenarioNode>& o) {
+  v.Required("name", o.name);
+  v.Optional("labels", o.labels);
 }
+ALLOT_API_DEFINE_JSON(ScenarioNode);
 
-json WriteJson(const ScenarioNode& v) {
-  json j = json::object();
-  Put(j, "name", v.name);
-  Put(j, "labels", v.labels);
-  return j;
+namespace {
+// Decode-only check of ScenarioExpect.outcome: the one custom piece of the scenario codec.
+std::string CheckOutcome(const std::string& outcome) {
+  if (outcome == kOutcomeAllocated || outcome == kOutcomeUnsatisfiable || outcome == kOutcomeError) return "";
+  return "unknown outcome \"" + outcome + "\" (want allocated, unsatisfiable or error)";
 }
+}  // namespace
 
-void ReadJson(internal::JsonReader& r, const json& j, ScenarioExpect& out) {
-  if (!internal::ExpectObject(r, j)) return;
-  Required(r, j, "outcome", out.outcome);
-  if (r.ok() && out.outcome != kOutcomeAllocated && out.outcome != kOutcomeUnsatisfiable &&
-      out.outcome != kOutcomeError) {
-    auto segment = r.Key("outcome");
-    r.Fail("unknown outcome \"" + out.outcome + "\" (want allocated, unsatisfiable or error)");
-    return;
-  }
-  Field(r, j, "errorContains", out.error_contains);
-  Field(r, j, "allocations", out.allocations);
+template <class V>
+void Fields(V& v, internal::Visited<V, ScenarioExpect>& o) {
+  v.Required("outcome", o.outcome, CheckOutcome);
+  v.OmitEmpty("errorContains", o.error_contains);
+  v.OmitEmpty("allocations", o.allocations);
 }
+ALLOT_API_DEFINE_JSON(ScenarioExpect);
 
-json WriteJson(const ScenarioExpect& v) {
-  json j = json::object();
-  Put(j, "outcome", v.outcome);
-  PutOmitEmpty(j, "errorContains", v.error_contains);
-  PutOmitEmpty(j, "allocations", v.allocations);
-  return j;
+template <class V>
+void Fields(V& v, internal::Visited<V, Scenario>& o) {
+  v.Required("name", o.name);
+  v.Optional("origin", o.origin);
+  v.Optional("features", o.features);
+  v.Required("node", o.node);
+  v.Optional("deviceClasses", o.device_classes);
+  v.Optional("resourceSlices", o.resource_slices);
+  v.Optional("allocatedClaims", o.allocated_claims);
+  v.Optional("claims", o.claims);
+  v.Required("expect", o.expect);
 }
-
-void ReadJson(internal::JsonReader& r, const json& j, Scenario& out) {
-  if (!internal::ExpectObject(r, j)) return;
-  Required(r, j, "name", out.name);
-  Field(r, j, "origin", out.origin);
-  Field(r, j, "features", out.features);
-  Required(r, j, "node", out.node);
-  Field(r, j, "deviceClasses", out.device_classes);
-  Field(r, j, "resourceSlices", out.resource_slices);
-  Field(r, j, "allocatedClaims", out.allocated_claims);
-  Field(r, j, "claims", out.claims);
-  Required(r, j, "expect", out.expect);
-}
-
-json WriteJson(const Scenario& v) {
-  json j = json::object();
-  Put(j, "name", v.name);
-  Put(j, "origin", v.origin);
-  Put(j, "features", v.features);
-  Put(j, "node", v.node);
-  Put(j, "deviceClasses", v.device_classes);
-  Put(j, "resourceSlices", v.resource_slices);
-  Put(j, "allocatedClaims", v.allocated_claims);
-  Put(j, "claims", v.claims);
-  Put(j, "expect", v.expect);
-  return j;
-}
+ALLOT_API_DEFINE_JSON(Scenario);
 
 StatusOr<Scenario> LoadScenarioFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

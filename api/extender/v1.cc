@@ -1,149 +1,84 @@
+// JSON codecs for the kube-scheduler extender messages. Every field is AnyCase: matched ignoring ASCII
+// case on decode and always written on encode (an absent optional as null), as Go does for untagged
+// struct fields.
 #include "api/extender/v1.h"
 
-#include "api/internal/json_io.h"
+#include "api/internal/json_fields.h"
 
 namespace allot::api {
 
-using internal::FieldAnyCase;
-using internal::Put;
-using nlohmann::json;
-
-void ReadJson(internal::JsonReader& r, const json& j, ExtenderArgs& out) {
-  if (!internal::ExpectObject(r, j)) return;
-  FieldAnyCase(r, j, "Pod", out.pod);
-  FieldAnyCase(r, j, "Nodes", out.nodes);
-  FieldAnyCase(r, j, "NodeNames", out.node_names);
+template <class V>
+void Fields(V& v, internal::Visited<V, ExtenderArgs>& o) {
+  v.AnyCase("Pod", o.pod);
+  v.AnyCase("Nodes", o.nodes);
+  v.AnyCase("NodeNames", o.node_names);
 }
+ALLOT_API_DEFINE_JSON(ExtenderArgs);
 
-json WriteJson(const ExtenderArgs& v) {
-  json j = json::object();
-  Put(j, "Pod", v.pod);
-  Put(j, "Nodes", v.nodes);
-  Put(j, "NodeNames", v.node_names);
-  return j;
+template <class V>
+void Fields(V& v, internal::Visited<V, ExtenderFilterResult>& o) {
+  v.AnyCase("Nodes", o.nodes);
+  v.AnyCase("NodeNames", o.node_names);
+  v.AnyCase("FailedNodes", o.failed_nodes);
+  v.AnyCase("FailedAndUnresolvableNodes", o.failed_and_unresolvable_nodes);
+  v.AnyCase("Error", o.error);
 }
+ALLOT_API_DEFINE_JSON(ExtenderFilterResult);
 
-void ReadJson(internal::JsonReader& r, const json& j, ExtenderFilterResult& out) {
-  if (!internal::ExpectObject(r, j)) return;
-  FieldAnyCase(r, j, "Nodes", out.nodes);
-  FieldAnyCase(r, j, "NodeNames", out.node_names);
-  FieldAnyCase(r, j, "FailedNodes", out.failed_nodes);
-  FieldAnyCase(r, j, "FailedAndUnresolvableNodes", out.failed_and_unresolvable_nodes);
-  FieldAnyCase(r, j, "Error", out.error);
+template <class V>
+void Fields(V& v, internal::Visited<V, HostPriority>& o) {
+  v.AnyCase("Host", o.host);
+  v.AnyCase("Score", o.score);
 }
+ALLOT_API_DEFINE_JSON(HostPriority);
 
-json WriteJson(const ExtenderFilterResult& v) {
-  json j = json::object();
-  Put(j, "Nodes", v.nodes);
-  Put(j, "NodeNames", v.node_names);
-  Put(j, "FailedNodes", v.failed_nodes);
-  Put(j, "FailedAndUnresolvableNodes", v.failed_and_unresolvable_nodes);
-  Put(j, "Error", v.error);
-  return j;
+template <class V>
+void Fields(V& v, internal::Visited<V, ExtenderBindingArgs>& o) {
+  v.AnyCase("PodName", o.pod_name);
+  v.AnyCase("PodNamespace", o.pod_namespace);
+  v.AnyCase("PodUID", o.pod_uid);
+  v.AnyCase("Node", o.node);
 }
+ALLOT_API_DEFINE_JSON(ExtenderBindingArgs);
 
-void ReadJson(internal::JsonReader& r, const json& j, HostPriority& out) {
-  if (!internal::ExpectObject(r, j)) return;
-  FieldAnyCase(r, j, "Host", out.host);
-  FieldAnyCase(r, j, "Score", out.score);
+template <class V>
+void Fields(V& v, internal::Visited<V, ExtenderBindingResult>& o) {
+  v.AnyCase("Error", o.error);
 }
+ALLOT_API_DEFINE_JSON(ExtenderBindingResult);
 
-json WriteJson(const HostPriority& v) {
-  json j = json::object();
-  Put(j, "Host", v.host);
-  Put(j, "Score", v.score);
-  return j;
+template <class V>
+void Fields(V& v, internal::Visited<V, MetaPod>& o) {
+  v.AnyCase("UID", o.uid);
 }
+ALLOT_API_DEFINE_JSON(MetaPod);
 
-void ReadJson(internal::JsonReader& r, const json& j, ExtenderBindingArgs& out) {
-  if (!internal::ExpectObject(r, j)) return;
-  FieldAnyCase(r, j, "PodName", out.pod_name);
-  FieldAnyCase(r, j, "PodNamespace", out.pod_namespace);
-  FieldAnyCase(r, j, "PodUID", out.pod_uid);
-  FieldAnyCase(r, j, "Node", out.node);
+template <class V>
+void Fields(V& v, internal::Visited<V, MetaVictims>& o) {
+  v.AnyCase("Pods", o.pods);
+  v.AnyCase("NumPDBViolations", o.num_pdb_violations);
 }
+ALLOT_API_DEFINE_JSON(MetaVictims);
 
-json WriteJson(const ExtenderBindingArgs& v) {
-  json j = json::object();
-  Put(j, "PodName", v.pod_name);
-  Put(j, "PodNamespace", v.pod_namespace);
-  Put(j, "PodUID", v.pod_uid);
-  Put(j, "Node", v.node);
-  return j;
+template <class V>
+void Fields(V& v, internal::Visited<V, Victims>& o) {
+  v.AnyCase("Pods", o.pods);
+  v.AnyCase("NumPDBViolations", o.num_pdb_violations);
 }
+ALLOT_API_DEFINE_JSON(Victims);
 
-void ReadJson(internal::JsonReader& r, const json& j, ExtenderBindingResult& out) {
-  if (!internal::ExpectObject(r, j)) return;
-  FieldAnyCase(r, j, "Error", out.error);
+template <class V>
+void Fields(V& v, internal::Visited<V, ExtenderPreemptionArgs>& o) {
+  v.AnyCase("Pod", o.pod);
+  v.AnyCase("NodeNameToVictims", o.node_name_to_victims);
+  v.AnyCase("NodeNameToMetaVictims", o.node_name_to_meta_victims);
 }
+ALLOT_API_DEFINE_JSON(ExtenderPreemptionArgs);
 
-json WriteJson(const ExtenderBindingResult& v) {
-  json j = json::object();
-  Put(j, "Error", v.error);
-  return j;
+template <class V>
+void Fields(V& v, internal::Visited<V, ExtenderPreemptionResult>& o) {
+  v.AnyCase("NodeNameToMetaVictims", o.node_name_to_meta_victims);
 }
-
-void ReadJson(internal::JsonReader& r, const json& j, MetaPod& out) {
-  if (!internal::ExpectObject(r, j)) return;
-  FieldAnyCase(r, j, "UID", out.uid);
-}
-
-json WriteJson(const MetaPod& v) {
-  json j = json::object();
-  Put(j, "UID", v.uid);
-  return j;
-}
-
-void ReadJson(internal::JsonReader& r, const json& j, MetaVictims& out) {
-  if (!internal::ExpectObject(r, j)) return;
-  FieldAnyCase(r, j, "Pods", out.pods);
-  FieldAnyCase(r, j, "NumPDBViolations", out.num_pdb_violations);
-}
-
-json WriteJson(const MetaVictims& v) {
-  json j = json::object();
-  Put(j, "Pods", v.pods);
-  Put(j, "NumPDBViolations", v.num_pdb_violations);
-  return j;
-}
-
-void ReadJson(internal::JsonReader& r, const json& j, Victims& out) {
-  if (!internal::ExpectObject(r, j)) return;
-  FieldAnyCase(r, j, "Pods", out.pods);
-  FieldAnyCase(r, j, "NumPDBViolations", out.num_pdb_violations);
-}
-
-json WriteJson(const Victims& v) {
-  json j = json::object();
-  Put(j, "Pods", v.pods);
-  Put(j, "NumPDBViolations", v.num_pdb_violations);
-  return j;
-}
-
-void ReadJson(internal::JsonReader& r, const json& j, ExtenderPreemptionArgs& out) {
-  if (!internal::ExpectObject(r, j)) return;
-  FieldAnyCase(r, j, "Pod", out.pod);
-  FieldAnyCase(r, j, "NodeNameToVictims", out.node_name_to_victims);
-  FieldAnyCase(r, j, "NodeNameToMetaVictims", out.node_name_to_meta_victims);
-}
-
-json WriteJson(const ExtenderPreemptionArgs& v) {
-  json j = json::object();
-  Put(j, "Pod", v.pod);
-  Put(j, "NodeNameToVictims", v.node_name_to_victims);
-  Put(j, "NodeNameToMetaVictims", v.node_name_to_meta_victims);
-  return j;
-}
-
-void ReadJson(internal::JsonReader& r, const json& j, ExtenderPreemptionResult& out) {
-  if (!internal::ExpectObject(r, j)) return;
-  FieldAnyCase(r, j, "NodeNameToMetaVictims", out.node_name_to_meta_victims);
-}
-
-json WriteJson(const ExtenderPreemptionResult& v) {
-  json j = json::object();
-  Put(j, "NodeNameToMetaVictims", v.node_name_to_meta_victims);
-  return j;
-}
+ALLOT_API_DEFINE_JSON(ExtenderPreemptionResult);
 
 }  // namespace allot::api

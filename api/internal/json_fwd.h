@@ -4,6 +4,7 @@
 //   void ReadJson(internal::JsonReader&, const nlohmann::json&, T&);   // decode, errors go to the reader
 //   nlohmann::json WriteJson(const T&);                                  // encode, Go omitempty rules
 // Callers normally use api/codec.h (Decode<T>, Encode) instead of calling these directly.
+// The codec .cc files define both from one field list per type (api/internal/json_fields.h).
 #pragma once
 
 #include <nlohmann/json.hpp>

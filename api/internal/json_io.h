@@ -1,9 +1,10 @@
-// Building blocks for ReadJson/WriteJson overloads (internal to api/).
+// ReadJson/WriteJson for leaves (string, bool, int64_t, raw JSON) and containers (optional, vector,
+// string-keyed map), plus the object helpers that json_fields.h builds the per-struct codecs from
+// (internal to api/).
 //
-// Reading: Field/Required/FieldAnyCase look a key up in an object and call the ReadJson overload for
-// the member's type; a missing key or JSON null leaves the member untouched (Go semantics).
-// Writing: Put always writes a key, PutOmitEmpty follows Go's `omitempty` (empty string, 0, false,
-// empty slice/map and nil pointer = std::nullopt are left out).
+// Reading a container replaces its previous contents; JSON null read into a std::optional resets it.
+// IsEmpty is Go's `omitempty` test: empty string, 0, false, empty slice/map, nil pointer (std::nullopt)
+// and JSON null.
 //
 // Thread safety: stateless functions.
 #pragma once
@@ -21,7 +22,6 @@
 
 #include "api/internal/json_fwd.h"
 #include "api/internal/json_reader.h"
-#include "api/k8s/meta.h"
 
 namespace allot::api {
 
@@ -63,34 +63,6 @@ const nlohmann::json* FindField(const nlohmann::json& object, std::string_view k
 // is accepted (Go's encoding/json rule, used for the PascalCase extender messages).
 const nlohmann::json* FindFieldAnyCase(const nlohmann::json& object, std::string_view key);
 
-template <class T>
-void ReadAt(JsonReader& reader, const nlohmann::json& value, std::string_view key, T& out) {
-  auto segment = reader.Key(key);
-  ReadJson(reader, value, out);
-}
-
-// Optional field: absent or null leaves `out` unchanged.
-template <class T>
-void Field(JsonReader& reader, const nlohmann::json& object, std::string_view key, T& out) {
-  if (const nlohmann::json* v = FindField(object, key)) ReadAt(reader, *v, key, out);
-}
-
-// Required field: absent or null records "<path>.<key>: missing required field".
-template <class T>
-void Required(JsonReader& reader, const nlohmann::json& object, std::string_view key, T& out) {
-  if (const nlohmann::json* v = FindField(object, key)) {
-    ReadAt(reader, *v, key, out);
-  } else {
-    auto segment = reader.Key(key);
-    reader.Fail("missing required field");
-  }
-}
-
-template <class T>
-void FieldAnyCase(JsonReader& reader, const nlohmann::json& object, std::string_view key, T& out) {
-  if (const nlohmann::json* v = FindFieldAnyCase(object, key)) ReadAt(reader, *v, key, out);
-}
-
 inline bool IsEmpty(const std::string& v) { return v.empty(); }
 inline bool IsEmpty(bool v) { return !v; }
 inline bool IsEmpty(int64_t v) { return v == 0; }
@@ -106,38 +78,6 @@ bool IsEmpty(const std::vector<T>& v) {
 template <class T>
 bool IsEmpty(const std::map<std::string, T>& v) {
   return v.empty();
-}
-
-template <class T>
-void Put(nlohmann::json& object, const char* key, const T& value) {
-  object[key] = WriteJson(value);
-}
-
-template <class T>
-void PutOmitEmpty(nlohmann::json& object, const char* key, const T& value) {
-  if (!IsEmpty(value)) object[key] = WriteJson(value);
-}
-
-// Decodes / encodes a List<T> (apiVersion, kind, metadata, items).
-template <class T>
-void ReadList(JsonReader& reader, const nlohmann::json& json, List<T>& out) {
-  if (!ExpectObject(reader, json)) return;
-  Field(reader, json, "apiVersion", out.api_version);
-  Field(reader, json, "kind", out.kind);
-  Field(reader, json, "metadata", out.metadata);
-  Field(reader, json, "items", out.items);
-}
-
-template <class T>
-nlohmann::json WriteList(const List<T>& list) {
-  nlohmann::json j = nlohmann::json::object();
-  PutOmitEmpty(j, "apiVersion", list.api_version);
-  PutOmitEmpty(j, "kind", list.kind);
-  Put(j, "metadata", list.metadata);
-  nlohmann::json items = nlohmann::json::array();
-  for (const T& item : list.items) items.push_back(WriteJson(item));
-  j["items"] = std::move(items);
-  return j;
 }
 
 }  // namespace internal

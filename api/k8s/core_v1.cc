@@ -1,301 +1,162 @@
+// JSON codecs for the core/v1 subset (Node, Pod): one field list per struct
+// (api/internal/json_fields.h).
 #include "api/k8s/core_v1.h"
 
-#include "api/internal/json_io.h"
+#include "api/internal/json_fields.h"
 
 namespace allot::api {
 
-using internal::Field;
-using internal::Put;
-using internal::PutOmitEmpty;
-using internal::Required;
-using nlohmann::json;
-
 // ---- NodeSelector -----------------------------------------------------------------------------
 
-void ReadJson(internal::JsonReader& r, const json& j, NodeSelectorRequirement& out) {
-  if (!internal::ExpectObject(r, j)) return;
-  Required(r, j, "key", out.key);
-  Required(r, j, "operator", out.operator_);
-  Field(r, j, "values", out.values);
+template <class V>
+void Fields(V& v, internal::Visited<V, NodeSelectorRequirement>& o) {
+  v.Required("key", o.key);
+  v.Required("operator", o.operator_);
+  v.OmitEmpty("values", o.values);
 }
+ALLOT_API_DEFINE_JSON(NodeSelectorRequirement);
 
-json WriteJson(const NodeSelectorRequirement& v) {
-  json j = json::object();
-  Put(j, "key", v.key);
-  Put(j, "operator", v.operator_);
-  PutOmitEmpty(j, "values", v.values);
-  return j;
+template <class V>
+void Fields(V& v, internal::Visited<V, NodeSelectorTerm>& o) {
+  v.OmitEmpty("matchExpressions", o.match_expressions);
+  v.OmitEmpty("matchFields", o.match_fields);
 }
+ALLOT_API_DEFINE_JSON(NodeSelectorTerm);
 
-void ReadJson(internal::JsonReader& r, const json& j, NodeSelectorTerm& out) {
-  if (!internal::ExpectObject(r, j)) return;
-  Field(r, j, "matchExpressions", out.match_expressions);
-  Field(r, j, "matchFields", out.match_fields);
+template <class V>
+void Fields(V& v, internal::Visited<V, NodeSelector>& o) {
+  v.Optional("nodeSelectorTerms", o.node_selector_terms);
 }
-
-json WriteJson(const NodeSelectorTerm& v) {
-  json j = json::object();
-  PutOmitEmpty(j, "matchExpressions", v.match_expressions);
-  PutOmitEmpty(j, "matchFields", v.match_fields);
-  return j;
-}
-
-void ReadJson(internal::JsonReader& r, const json& j, NodeSelector& out) {
-  if (!internal::ExpectObject(r, j)) return;
-  Field(r, j, "nodeSelectorTerms", out.node_selector_terms);
-}
-
-json WriteJson(const NodeSelector& v) {
-  json j = json::object();
-  Put(j, "nodeSelectorTerms", v.node_selector_terms);
-  return j;
-}
+ALLOT_API_DEFINE_JSON(NodeSelector);
 
 // ---- Node -------------------------------------------------------------------------------------
 
-void ReadJson(internal::JsonReader& r, const json& j, Taint& out) {
-  if (!internal::ExpectObject(r, j)) return;
-  Required(r, j, "key", out.key);
-  Field(r, j, "value", out.value);
-  Required(r, j, "effect", out.effect);
-  Field(r, j, "timeAdded", out.time_added);
+template <class V>
+void Fields(V& v, internal::Visited<V, Taint>& o) {
+  v.Required("key", o.key);
+  v.OmitEmpty("value", o.value);
+  v.Required("effect", o.effect);
+  v.OmitEmpty("timeAdded", o.time_added);
 }
+ALLOT_API_DEFINE_JSON(Taint);
 
-json WriteJson(const Taint& v) {
-  json j = json::object();
-  Put(j, "key", v.key);
-  PutOmitEmpty(j, "value", v.value);
-  Put(j, "effect", v.effect);
-  PutOmitEmpty(j, "timeAdded", v.time_added);
-  return j;
+template <class V>
+void Fields(V& v, internal::Visited<V, NodeSpec>& o) {
+  v.OmitEmpty("unschedulable", o.unschedulable);
+  v.OmitEmpty("taints", o.taints);
 }
+ALLOT_API_DEFINE_JSON(NodeSpec);
 
-void ReadJson(internal::JsonReader& r, const json& j, NodeSpec& out) {
-  if (!internal::ExpectObject(r, j)) return;
-  Field(r, j, "unschedulable", out.unschedulable);
-  Field(r, j, "taints", out.taints);
+template <class V>
+void Fields(V& v, internal::Visited<V, NodeCondition>& o) {
+  v.Required("type", o.type);
+  v.Required("status", o.status);
+  v.OmitEmpty("lastHeartbeatTime", o.last_heartbeat_time);
+  v.OmitEmpty("lastTransitionTime", o.last_transition_time);
+  v.OmitEmpty("reason", o.reason);
+  v.OmitEmpty("message", o.message);
 }
+ALLOT_API_DEFINE_JSON(NodeCondition);
 
-json WriteJson(const NodeSpec& v) {
-  json j = json::object();
-  PutOmitEmpty(j, "unschedulable", v.unschedulable);
-  PutOmitEmpty(j, "taints", v.taints);
-  return j;
+template <class V>
+void Fields(V& v, internal::Visited<V, NodeStatus>& o) {
+  v.OmitEmpty("capacity", o.capacity);
+  v.OmitEmpty("allocatable", o.allocatable);
+  v.OmitEmpty("conditions", o.conditions);
 }
+ALLOT_API_DEFINE_JSON(NodeStatus);
 
-void ReadJson(internal::JsonReader& r, const json& j, NodeCondition& out) {
-  if (!internal::ExpectObject(r, j)) return;
-  Required(r, j, "type", out.type);
-  Required(r, j, "status", out.status);
-  Field(r, j, "lastHeartbeatTime", out.last_heartbeat_time);
-  Field(r, j, "lastTransitionTime", out.last_transition_time);
-  Field(r, j, "reason", out.reason);
-  Field(r, j, "message", out.message);
+template <class V>
+void Fields(V& v, internal::Visited<V, Node>& o) {
+  internal::KindAndMetadata(v, o);
+  v.Optional("spec", o.spec);
+  v.Optional("status", o.status);
 }
+ALLOT_API_DEFINE_JSON(Node);
 
-json WriteJson(const NodeCondition& v) {
-  json j = json::object();
-  Put(j, "type", v.type);
-  Put(j, "status", v.status);
-  PutOmitEmpty(j, "lastHeartbeatTime", v.last_heartbeat_time);
-  PutOmitEmpty(j, "lastTransitionTime", v.last_transition_time);
-  PutOmitEmpty(j, "reason", v.reason);
-  PutOmitEmpty(j, "message", v.message);
-  return j;
-}
-
-void ReadJson(internal::JsonReader& r, const json& j, NodeStatus& out) {
-  if (!internal::ExpectObject(r, j)) return;
-  Field(r, j, "capacity", out.capacity);
-  Field(r, j, "allocatable", out.allocatable);
-  Field(r, j, "conditions", out.conditions);
-}
-
-json WriteJson(const NodeStatus& v) {
-  json j = json::object();
-  PutOmitEmpty(j, "capacity", v.capacity);
-  PutOmitEmpty(j, "allocatable", v.allocatable);
-  PutOmitEmpty(j, "conditions", v.conditions);
-  return j;
-}
-
-void ReadJson(internal::JsonReader& r, const json& j, Node& out) {
-  if (!internal::ExpectObject(r, j)) return;
-  Field(r, j, "apiVersion", out.api_version);
-  Field(r, j, "kind", out.kind);
-  Field(r, j, "metadata", out.metadata);
-  Field(r, j, "spec", out.spec);
-  Field(r, j, "status", out.status);
-}
-
-json WriteJson(const Node& v) {
-  json j = json::object();
-  PutOmitEmpty(j, "apiVersion", v.api_version);
-  PutOmitEmpty(j, "kind", v.kind);
-  Put(j, "metadata", v.metadata);
-  Put(j, "spec", v.spec);
-  Put(j, "status", v.status);
-  return j;
-}
-
-void ReadJson(internal::JsonReader& r, const json& j, NodeList& out) { internal::ReadList(r, j, out); }
-json WriteJson(const NodeList& v) { return internal::WriteList(v); }
+ALLOT_API_DEFINE_JSON(NodeList);
 
 // ---- Pod --------------------------------------------------------------------------------------
 
-void ReadJson(internal::JsonReader& r, const json& j, PodResourceClaim& out) {
-  if (!internal::ExpectObject(r, j)) return;
-  Required(r, j, "name", out.name);
-  Field(r, j, "resourceClaimName", out.resource_claim_name);
-  Field(r, j, "resourceClaimTemplateName", out.resource_claim_template_name);
+template <class V>
+void Fields(V& v, internal::Visited<V, PodResourceClaim>& o) {
+  v.Required("name", o.name);
+  v.OmitEmpty("resourceClaimName", o.resource_claim_name);
+  v.OmitEmpty("resourceClaimTemplateName", o.resource_claim_template_name);
 }
+ALLOT_API_DEFINE_JSON(PodResourceClaim);
 
-json WriteJson(const PodResourceClaim& v) {
-  json j = json::object();
-  Put(j, "name", v.name);
-  PutOmitEmpty(j, "resourceClaimName", v.resource_claim_name);
-  PutOmitEmpty(j, "resourceClaimTemplateName", v.resource_claim_template_name);
-  return j;
+template <class V>
+void Fields(V& v, internal::Visited<V, ResourceClaimReference>& o) {
+  v.Required("name", o.name);
+  v.OmitEmpty("request", o.request);
 }
+ALLOT_API_DEFINE_JSON(ResourceClaimReference);
 
-void ReadJson(internal::JsonReader& r, const json& j, ResourceClaimReference& out) {
-  if (!internal::ExpectObject(r, j)) return;
-  Required(r, j, "name", out.name);
-  Field(r, j, "request", out.request);
+template <class V>
+void Fields(V& v, internal::Visited<V, ResourceRequirements>& o) {
+  v.OmitEmpty("limits", o.limits);
+  v.OmitEmpty("requests", o.requests);
+  v.OmitEmpty("claims", o.claims);
 }
+ALLOT_API_DEFINE_JSON(ResourceRequirements);
 
-json WriteJson(const ResourceClaimReference& v) {
-  json j = json::object();
-  Put(j, "name", v.name);
-  PutOmitEmpty(j, "request", v.request);
-  return j;
+template <class V>
+void Fields(V& v, internal::Visited<V, Container>& o) {
+  v.Required("name", o.name);
+  v.OmitEmpty("image", o.image);
+  v.OmitZero("resources", o.resources);
 }
+ALLOT_API_DEFINE_JSON(Container);
 
-void ReadJson(internal::JsonReader& r, const json& j, ResourceRequirements& out) {
-  if (!internal::ExpectObject(r, j)) return;
-  Field(r, j, "limits", out.limits);
-  Field(r, j, "requests", out.requests);
-  Field(r, j, "claims", out.claims);
+template <class V>
+void Fields(V& v, internal::Visited<V, PodSpec>& o) {
+  v.OmitEmpty("nodeName", o.node_name);
+  v.OmitEmpty("schedulerName", o.scheduler_name);
+  v.OmitEmpty("resourceClaims", o.resource_claims);
+  v.OmitEmpty("initContainers", o.init_containers);
+  v.Optional("containers", o.containers);
 }
+ALLOT_API_DEFINE_JSON(PodSpec);
 
-json WriteJson(const ResourceRequirements& v) {
-  json j = json::object();
-  PutOmitEmpty(j, "limits", v.limits);
-  PutOmitEmpty(j, "requests", v.requests);
-  PutOmitEmpty(j, "claims", v.claims);
-  return j;
+template <class V>
+void Fields(V& v, internal::Visited<V, PodResourceClaimStatus>& o) {
+  v.Required("name", o.name);
+  v.OmitEmpty("resourceClaimName", o.resource_claim_name);
 }
+ALLOT_API_DEFINE_JSON(PodResourceClaimStatus);
 
-void ReadJson(internal::JsonReader& r, const json& j, Container& out) {
-  if (!internal::ExpectObject(r, j)) return;
-  Required(r, j, "name", out.name);
-  Field(r, j, "image", out.image);
-  Field(r, j, "resources", out.resources);
+template <class V>
+void Fields(V& v, internal::Visited<V, ContainerExtendedResourceRequest>& o) {
+  v.Optional("containerName", o.container_name);
+  v.Optional("resourceName", o.resource_name);
+  v.Optional("requestName", o.request_name);
 }
+ALLOT_API_DEFINE_JSON(ContainerExtendedResourceRequest);
 
-json WriteJson(const Container& v) {
-  json j = json::object();
-  Put(j, "name", v.name);
-  PutOmitEmpty(j, "image", v.image);
-  if (v.resources != ResourceRequirements{}) Put(j, "resources", v.resources);
-  return j;
+template <class V>
+void Fields(V& v, internal::Visited<V, PodExtendedResourceClaimStatus>& o) {
+  v.Optional("requestMappings", o.request_mappings);
+  v.Optional("resourceClaimName", o.resource_claim_name);
 }
+ALLOT_API_DEFINE_JSON(PodExtendedResourceClaimStatus);
 
-void ReadJson(internal::JsonReader& r, const json& j, PodSpec& out) {
-  if (!internal::ExpectObject(r, j)) return;
-  Field(r, j, "nodeName", out.node_name);
-  Field(r, j, "schedulerName", out.scheduler_name);
-  Field(r, j, "resourceClaims", out.resource_claims);
-  Field(r, j, "initContainers", out.init_containers);
-  Field(r, j, "containers", out.containers);
+template <class V>
+void Fields(V& v, internal::Visited<V, PodStatus>& o) {
+  v.OmitEmpty("phase", o.phase);
+  v.OmitEmpty("resourceClaimStatuses", o.resource_claim_statuses);
+  v.OmitEmpty("extendedResourceClaimStatus", o.extended_resource_claim_status);
 }
+ALLOT_API_DEFINE_JSON(PodStatus);
 
-json WriteJson(const PodSpec& v) {
-  json j = json::object();
-  PutOmitEmpty(j, "nodeName", v.node_name);
-  PutOmitEmpty(j, "schedulerName", v.scheduler_name);
-  PutOmitEmpty(j, "resourceClaims", v.resource_claims);
-  PutOmitEmpty(j, "initContainers", v.init_containers);
-  Put(j, "containers", v.containers);
-  return j;
+template <class V>
+void Fields(V& v, internal::Visited<V, Pod>& o) {
+  internal::KindAndMetadata(v, o);
+  v.Optional("spec", o.spec);
+  v.Optional("status", o.status);
 }
+ALLOT_API_DEFINE_JSON(Pod);
 
-void ReadJson(internal::JsonReader& r, const json& j, PodResourceClaimStatus& out) {
-  if (!internal::ExpectObject(r, j)) return;
-  Required(r, j, "name", out.name);
-  Field(r, j, "resourceClaimName", out.resource_claim_name);
-}
-
-json WriteJson(const PodResourceClaimStatus& v) {
-  json j = json::object();
-  Put(j, "name", v.name);
-  PutOmitEmpty(j, "resourceClaimName", v.resource_claim_name);
-  return j;
-}
-
-void ReadJson(internal::JsonReader& r, const json& j, ContainerExtendedResourceRequest& out) {
-  if (!internal::ExpectObject(r, j)) return;
-  Field(r, j, "containerName", out.container_name);
-  Field(r, j, "resourceName", out.resource_name);
-  Field(r, j, "requestName", out.request_name);
-}
-
-json WriteJson(const ContainerExtendedResourceRequest& v) {
-  json j = json::object();
-  Put(j, "containerName", v.container_name);
-  Put(j, "resourceName", v.resource_name);
-  Put(j, "requestName", v.request_name);
-  return j;
-}
-
-void ReadJson(internal::JsonReader& r, const json& j, PodExtendedResourceClaimStatus& out) {
-  if (!internal::ExpectObject(r, j)) return;
-  Field(r, j, "requestMappings", out.request_mappings);
-  Field(r, j, "resourceClaimName", out.resource_claim_name);
-}
-
-json WriteJson(const PodExtendedResourceClaimStatus& v) {
-  json j = json::object();
-  Put(j, "requestMappings", v.request_mappings);
-  Put(j, "resourceClaimName", v.resource_claim_name);
-  return j;
-}
-
-void ReadJson(internal::JsonReader& r, const json& j, PodStatus& out) {
-  if (!internal::ExpectObject(r, j)) return;
-  Field(r, j, "phase", out.phase);
-  Field(r, j, "resourceClaimStatuses", out.resource_claim_statuses);
-  Field(r, j, "extendedResourceClaimStatus", out.extended_resource_claim_status);
-}
-
-json WriteJson(const PodStatus& v) {
-  json j = json::object();
-  PutOmitEmpty(j, "phase", v.phase);
-  PutOmitEmpty(j, "resourceClaimStatuses", v.resource_claim_statuses);
-  PutOmitEmpty(j, "extendedResourceClaimStatus", v.extended_resource_claim_status);
-  return j;
-}
-
-void ReadJson(internal::JsonReader& r, const json& j, Pod& out) {
-  if (!internal::ExpectObject(r, j)) return;
-  Field(r, j, "apiVersion", out.api_version);
-  Field(r, j, "kind", out.kind);
-  Field(r, j, "metadata", out.metadata);
-  Field(r, j, "spec", out.spec);
-  Field(r, j, "status", out.status);
-}
-
-json WriteJson(const Pod& v) {
-  json j = json::object();
-  PutOmitEmpty(j, "apiVersion", v.api_version);
-  PutOmitEmpty(j, "kind", v.kind);
-  Put(j, "metadata", v.metadata);
-  Put(j, "spec", v.spec);
-  Put(j, "status", v.status);
-  return j;
-}
-
-void ReadJson(internal::JsonReader& r, const json& j, PodList& out) { internal::ReadList(r, j, out); }
-json WriteJson(const PodList& v) { return internal::WriteList(v); }
+ALLOT_API_DEFINE_JSON(PodList);
 
 }  // namespace allot::api

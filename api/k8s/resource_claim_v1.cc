@@ -1,344 +1,181 @@
 // JSON codecs for resource.k8s.io/v1 ResourceClaim, its status and ResourceClaimTemplate.
-#include "api/internal/json_io.h"
+#include "api/internal/json_fields.h"
 #include "api/k8s/resource_v1.h"
 
 namespace allot::api {
 
-using internal::Field;
-using internal::Put;
-using internal::PutOmitEmpty;
-using internal::Required;
-using nlohmann::json;
-
 // ---- spec -------------------------------------------------------------------------------------
 
-void ReadJson(internal::JsonReader& r, const json& j, CapacityRequirements& out) {
-  if (!internal::ExpectObject(r, j)) return;
-  Field(r, j, "requests", out.requests);
+template <class V>
+void Fields(V& v, internal::Visited<V, CapacityRequirements>& o) {
+  v.OmitEmpty("requests", o.requests);
 }
+ALLOT_API_DEFINE_JSON(CapacityRequirements);
 
-json WriteJson(const CapacityRequirements& v) {
-  json j = json::object();
-  PutOmitEmpty(j, "requests", v.requests);
-  return j;
+template <class V>
+void Fields(V& v, internal::Visited<V, ExactDeviceRequest>& o) {
+  v.Required("deviceClassName", o.device_class_name);
+  v.OmitEmpty("selectors", o.selectors);
+  v.OmitEmpty("allocationMode", o.allocation_mode);
+  v.OmitEmpty("count", o.count);
+  v.OmitEmpty("adminAccess", o.admin_access);
+  v.OmitEmpty("tolerations", o.tolerations);
+  v.OmitEmpty("capacity", o.capacity);
 }
+ALLOT_API_DEFINE_JSON(ExactDeviceRequest);
 
-void ReadJson(internal::JsonReader& r, const json& j, ExactDeviceRequest& out) {
-  if (!internal::ExpectObject(r, j)) return;
-  Required(r, j, "deviceClassName", out.device_class_name);
-  Field(r, j, "selectors", out.selectors);
-  Field(r, j, "allocationMode", out.allocation_mode);
-  Field(r, j, "count", out.count);
-  Field(r, j, "adminAccess", out.admin_access);
-  Field(r, j, "tolerations", out.tolerations);
-  Field(r, j, "capacity", out.capacity);
+template <class V>
+void Fields(V& v, internal::Visited<V, DeviceSubRequest>& o) {
+  v.Required("name", o.name);
+  v.Required("deviceClassName", o.device_class_name);
+  v.OmitEmpty("selectors", o.selectors);
+  v.OmitEmpty("allocationMode", o.allocation_mode);
+  v.OmitEmpty("count", o.count);
+  v.OmitEmpty("tolerations", o.tolerations);
+  v.OmitEmpty("capacity", o.capacity);
 }
+ALLOT_API_DEFINE_JSON(DeviceSubRequest);
 
-json WriteJson(const ExactDeviceRequest& v) {
-  json j = json::object();
-  Put(j, "deviceClassName", v.device_class_name);
-  PutOmitEmpty(j, "selectors", v.selectors);
-  PutOmitEmpty(j, "allocationMode", v.allocation_mode);
-  PutOmitEmpty(j, "count", v.count);
-  PutOmitEmpty(j, "adminAccess", v.admin_access);
-  PutOmitEmpty(j, "tolerations", v.tolerations);
-  PutOmitEmpty(j, "capacity", v.capacity);
-  return j;
+template <class V>
+void Fields(V& v, internal::Visited<V, DeviceRequest>& o) {
+  v.Required("name", o.name);
+  v.OmitEmpty("exactly", o.exactly);
+  v.OmitEmpty("firstAvailable", o.first_available);
 }
+ALLOT_API_DEFINE_JSON(DeviceRequest);
 
-void ReadJson(internal::JsonReader& r, const json& j, DeviceSubRequest& out) {
-  if (!internal::ExpectObject(r, j)) return;
-  Required(r, j, "name", out.name);
-  Required(r, j, "deviceClassName", out.device_class_name);
-  Field(r, j, "selectors", out.selectors);
-  Field(r, j, "allocationMode", out.allocation_mode);
-  Field(r, j, "count", out.count);
-  Field(r, j, "tolerations", out.tolerations);
-  Field(r, j, "capacity", out.capacity);
+template <class V>
+void Fields(V& v, internal::Visited<V, DeviceConstraint>& o) {
+  v.OmitEmpty("requests", o.requests);
+  v.OmitEmpty("matchAttribute", o.match_attribute);
+  v.OmitEmpty("distinctAttribute", o.distinct_attribute);
 }
+ALLOT_API_DEFINE_JSON(DeviceConstraint);
 
-json WriteJson(const DeviceSubRequest& v) {
-  json j = json::object();
-  Put(j, "name", v.name);
-  Put(j, "deviceClassName", v.device_class_name);
-  PutOmitEmpty(j, "selectors", v.selectors);
-  PutOmitEmpty(j, "allocationMode", v.allocation_mode);
-  PutOmitEmpty(j, "count", v.count);
-  PutOmitEmpty(j, "tolerations", v.tolerations);
-  PutOmitEmpty(j, "capacity", v.capacity);
-  return j;
+template <class V>
+void Fields(V& v, internal::Visited<V, DeviceClaimConfiguration>& o) {
+  v.OmitEmpty("requests", o.requests);
+  v.OmitEmpty("opaque", o.opaque);
 }
+ALLOT_API_DEFINE_JSON(DeviceClaimConfiguration);
 
-void ReadJson(internal::JsonReader& r, const json& j, DeviceRequest& out) {
-  if (!internal::ExpectObject(r, j)) return;
-  Required(r, j, "name", out.name);
-  Field(r, j, "exactly", out.exactly);
-  Field(r, j, "firstAvailable", out.first_available);
+template <class V>
+void Fields(V& v, internal::Visited<V, DeviceClaim>& o) {
+  v.OmitEmpty("requests", o.requests);
+  v.OmitEmpty("constraints", o.constraints);
+  v.OmitEmpty("config", o.config);
 }
+ALLOT_API_DEFINE_JSON(DeviceClaim);
 
-json WriteJson(const DeviceRequest& v) {
-  json j = json::object();
-  Put(j, "name", v.name);
-  PutOmitEmpty(j, "exactly", v.exactly);
-  PutOmitEmpty(j, "firstAvailable", v.first_available);
-  return j;
+template <class V>
+void Fields(V& v, internal::Visited<V, ResourceClaimSpec>& o) {
+  v.Optional("devices", o.devices);
 }
-
-void ReadJson(internal::JsonReader& r, const json& j, DeviceConstraint& out) {
-  if (!internal::ExpectObject(r, j)) return;
-  Field(r, j, "requests", out.requests);
-  Field(r, j, "matchAttribute", out.match_attribute);
-  Field(r, j, "distinctAttribute", out.distinct_attribute);
-}
-
-json WriteJson(const DeviceConstraint& v) {
-  json j = json::object();
-  PutOmitEmpty(j, "requests", v.requests);
-  PutOmitEmpty(j, "matchAttribute", v.match_attribute);
-  PutOmitEmpty(j, "distinctAttribute", v.distinct_attribute);
-  return j;
-}
-
-void ReadJson(internal::JsonReader& r, const json& j, DeviceClaimConfiguration& out) {
-  if (!internal::ExpectObject(r, j)) return;
-  Field(r, j, "requests", out.requests);
-  Field(r, j, "opaque", out.opaque);
-}
-
-json WriteJson(const DeviceClaimConfiguration& v) {
-  json j = json::object();
-  PutOmitEmpty(j, "requests", v.requests);
-  PutOmitEmpty(j, "opaque", v.opaque);
-  return j;
-}
-
-void ReadJson(internal::JsonReader& r, const json& j, DeviceClaim& out) {
-  if (!internal::ExpectObject(r, j)) return;
-  Field(r, j, "requests", out.requests);
-  Field(r, j, "constraints", out.constraints);
-  Field(r, j, "config", out.config);
-}
-
-json WriteJson(const DeviceClaim& v) {
-  json j = json::object();
-  PutOmitEmpty(j, "requests", v.requests);
-  PutOmitEmpty(j, "constraints", v.constraints);
-  PutOmitEmpty(j, "config", v.config);
-  return j;
-}
-
-void ReadJson(internal::JsonReader& r, const json& j, ResourceClaimSpec& out) {
-  if (!internal::ExpectObject(r, j)) return;
-  Field(r, j, "devices", out.devices);
-}
-
-json WriteJson(const ResourceClaimSpec& v) {
-  json j = json::object();
-  Put(j, "devices", v.devices);
-  return j;
-}
+ALLOT_API_DEFINE_JSON(ResourceClaimSpec);
 
 // ---- status -----------------------------------------------------------------------------------
 
-void ReadJson(internal::JsonReader& r, const json& j, DeviceRequestAllocationResult& out) {
-  if (!internal::ExpectObject(r, j)) return;
-  Required(r, j, "request", out.request);
-  Required(r, j, "driver", out.driver);
-  Required(r, j, "pool", out.pool);
-  Required(r, j, "device", out.device);
-  Field(r, j, "adminAccess", out.admin_access);
-  Field(r, j, "tolerations", out.tolerations);
-  Field(r, j, "bindingConditions", out.binding_conditions);
-  Field(r, j, "bindingFailureConditions", out.binding_failure_conditions);
-  Field(r, j, "shareID", out.share_id);
-  Field(r, j, "consumedCapacity", out.consumed_capacity);
+template <class V>
+void Fields(V& v, internal::Visited<V, DeviceRequestAllocationResult>& o) {
+  v.Required("request", o.request);
+  v.Required("driver", o.driver);
+  v.Required("pool", o.pool);
+  v.Required("device", o.device);
+  v.OmitEmpty("adminAccess", o.admin_access);
+  v.OmitEmpty("tolerations", o.tolerations);
+  v.OmitEmpty("bindingConditions", o.binding_conditions);
+  v.OmitEmpty("bindingFailureConditions", o.binding_failure_conditions);
+  v.OmitEmpty("shareID", o.share_id);
+  v.OmitEmpty("consumedCapacity", o.consumed_capacity);
 }
+ALLOT_API_DEFINE_JSON(DeviceRequestAllocationResult);
 
-json WriteJson(const DeviceRequestAllocationResult& v) {
-  json j = json::object();
-  Put(j, "request", v.request);
-  Put(j, "driver", v.driver);
-  Put(j, "pool", v.pool);
-  Put(j, "device", v.device);
-  PutOmitEmpty(j, "adminAccess", v.admin_access);
-  PutOmitEmpty(j, "tolerations", v.tolerations);
-  PutOmitEmpty(j, "bindingConditions", v.binding_conditions);
-  PutOmitEmpty(j, "bindingFailureConditions", v.binding_failure_conditions);
-  PutOmitEmpty(j, "shareID", v.share_id);
-  PutOmitEmpty(j, "consumedCapacity", v.consumed_capacity);
-  return j;
+template <class V>
+void Fields(V& v, internal::Visited<V, DeviceAllocationConfiguration>& o) {
+  v.Required("source", o.source);
+  v.OmitEmpty("requests", o.requests);
+  v.OmitEmpty("opaque", o.opaque);
 }
+ALLOT_API_DEFINE_JSON(DeviceAllocationConfiguration);
 
-void ReadJson(internal::JsonReader& r, const json& j, DeviceAllocationConfiguration& out) {
-  if (!internal::ExpectObject(r, j)) return;
-  Required(r, j, "source", out.source);
-  Field(r, j, "requests", out.requests);
-  Field(r, j, "opaque", out.opaque);
+template <class V>
+void Fields(V& v, internal::Visited<V, DeviceAllocationResult>& o) {
+  v.OmitEmpty("results", o.results);
+  v.OmitEmpty("config", o.config);
 }
+ALLOT_API_DEFINE_JSON(DeviceAllocationResult);
 
-json WriteJson(const DeviceAllocationConfiguration& v) {
-  json j = json::object();
-  Put(j, "source", v.source);
-  PutOmitEmpty(j, "requests", v.requests);
-  PutOmitEmpty(j, "opaque", v.opaque);
-  return j;
+template <class V>
+void Fields(V& v, internal::Visited<V, AllocationResult>& o) {
+  v.Optional("devices", o.devices);
+  v.OmitEmpty("nodeSelector", o.node_selector);
+  v.OmitEmpty("allocationTimestamp", o.allocation_timestamp);
 }
+ALLOT_API_DEFINE_JSON(AllocationResult);
 
-void ReadJson(internal::JsonReader& r, const json& j, DeviceAllocationResult& out) {
-  if (!internal::ExpectObject(r, j)) return;
-  Field(r, j, "results", out.results);
-  Field(r, j, "config", out.config);
+template <class V>
+void Fields(V& v, internal::Visited<V, ResourceClaimConsumerReference>& o) {
+  v.OmitEmpty("apiGroup", o.api_group);
+  v.Required("resource", o.resource);
+  v.Required("name", o.name);
+  v.Required("uid", o.uid);
 }
+ALLOT_API_DEFINE_JSON(ResourceClaimConsumerReference);
 
-json WriteJson(const DeviceAllocationResult& v) {
-  json j = json::object();
-  PutOmitEmpty(j, "results", v.results);
-  PutOmitEmpty(j, "config", v.config);
-  return j;
+template <class V>
+void Fields(V& v, internal::Visited<V, NetworkDeviceData>& o) {
+  v.OmitEmpty("interfaceName", o.interface_name);
+  v.OmitEmpty("ips", o.ips);
+  v.OmitEmpty("hardwareAddress", o.hardware_address);
 }
+ALLOT_API_DEFINE_JSON(NetworkDeviceData);
 
-void ReadJson(internal::JsonReader& r, const json& j, AllocationResult& out) {
-  if (!internal::ExpectObject(r, j)) return;
-  Field(r, j, "devices", out.devices);
-  Field(r, j, "nodeSelector", out.node_selector);
-  Field(r, j, "allocationTimestamp", out.allocation_timestamp);
+template <class V>
+void Fields(V& v, internal::Visited<V, AllocatedDeviceStatus>& o) {
+  v.Required("driver", o.driver);
+  v.Required("pool", o.pool);
+  v.Required("device", o.device);
+  v.OmitEmpty("shareID", o.share_id);
+  v.OmitEmpty("conditions", o.conditions);
+  v.OmitEmpty("data", o.data);
+  v.OmitEmpty("networkData", o.network_data);
 }
+ALLOT_API_DEFINE_JSON(AllocatedDeviceStatus);
 
-json WriteJson(const AllocationResult& v) {
-  json j = json::object();
-  Put(j, "devices", v.devices);
-  PutOmitEmpty(j, "nodeSelector", v.node_selector);
-  PutOmitEmpty(j, "allocationTimestamp", v.allocation_timestamp);
-  return j;
+template <class V>
+void Fields(V& v, internal::Visited<V, ResourceClaimStatus>& o) {
+  v.OmitEmpty("allocation", o.allocation);
+  v.OmitEmpty("reservedFor", o.reserved_for);
+  v.OmitEmpty("devices", o.devices);
 }
-
-void ReadJson(internal::JsonReader& r, const json& j, ResourceClaimConsumerReference& out) {
-  if (!internal::ExpectObject(r, j)) return;
-  Field(r, j, "apiGroup", out.api_group);
-  Required(r, j, "resource", out.resource);
-  Required(r, j, "name", out.name);
-  Required(r, j, "uid", out.uid);
-}
-
-json WriteJson(const ResourceClaimConsumerReference& v) {
-  json j = json::object();
-  PutOmitEmpty(j, "apiGroup", v.api_group);
-  Put(j, "resource", v.resource);
-  Put(j, "name", v.name);
-  Put(j, "uid", v.uid);
-  return j;
-}
-
-void ReadJson(internal::JsonReader& r, const json& j, NetworkDeviceData& out) {
-  if (!internal::ExpectObject(r, j)) return;
-  Field(r, j, "interfaceName", out.interface_name);
-  Field(r, j, "ips", out.ips);
-  Field(r, j, "hardwareAddress", out.hardware_address);
-}
-
-json WriteJson(const NetworkDeviceData& v) {
-  json j = json::object();
-  PutOmitEmpty(j, "interfaceName", v.interface_name);
-  PutOmitEmpty(j, "ips", v.ips);
-  PutOmitEmpty(j, "hardwareAddress", v.hardware_address);
-  return j;
-}
-
-void ReadJson(internal::JsonReader& r, const json& j, AllocatedDeviceStatus& out) {
-  if (!internal::ExpectObject(r, j)) return;
-  Required(r, j, "driver", out.driver);
-  Required(r, j, "pool", out.pool);
-  Required(r, j, "device", out.device);
-  Field(r, j, "shareID", out.share_id);
-  Field(r, j, "conditions", out.conditions);
-  Field(r, j, "data", out.data);
-  Field(r, j, "networkData", out.network_data);
-}
-
-json WriteJson(const AllocatedDeviceStatus& v) {
-  json j = json::object();
-  Put(j, "driver", v.driver);
-  Put(j, "pool", v.pool);
-  Put(j, "device", v.device);
-  PutOmitEmpty(j, "shareID", v.share_id);
-  PutOmitEmpty(j, "conditions", v.conditions);
-  PutOmitEmpty(j, "data", v.data);
-  PutOmitEmpty(j, "networkData", v.network_data);
-  return j;
-}
-
-void ReadJson(internal::JsonReader& r, const json& j, ResourceClaimStatus& out) {
-  if (!internal::ExpectObject(r, j)) return;
-  Field(r, j, "allocation", out.allocation);
-  Field(r, j, "reservedFor", out.reserved_for);
-  Field(r, j, "devices", out.devices);
-}
-
-json WriteJson(const ResourceClaimStatus& v) {
-  json j = json::object();
-  PutOmitEmpty(j, "allocation", v.allocation);
-  PutOmitEmpty(j, "reservedFor", v.reserved_for);
-  PutOmitEmpty(j, "devices", v.devices);
-  return j;
-}
+ALLOT_API_DEFINE_JSON(ResourceClaimStatus);
 
 // ---- objects ----------------------------------------------------------------------------------
 
-void ReadJson(internal::JsonReader& r, const json& j, ResourceClaim& out) {
-  if (!internal::ExpectObject(r, j)) return;
-  Field(r, j, "apiVersion", out.api_version);
-  Field(r, j, "kind", out.kind);
-  Field(r, j, "metadata", out.metadata);
-  Field(r, j, "spec", out.spec);
-  Field(r, j, "status", out.status);
+template <class V>
+void Fields(V& v, internal::Visited<V, ResourceClaim>& o) {
+  internal::KindAndMetadata(v, o);
+  v.Optional("spec", o.spec);
+  v.OmitZero("status", o.status);
 }
+ALLOT_API_DEFINE_JSON(ResourceClaim);
 
-json WriteJson(const ResourceClaim& v) {
-  json j = json::object();
-  PutOmitEmpty(j, "apiVersion", v.api_version);
-  PutOmitEmpty(j, "kind", v.kind);
-  Put(j, "metadata", v.metadata);
-  Put(j, "spec", v.spec);
-  if (v.status != ResourceClaimStatus{}) Put(j, "status", v.status);
-  return j;
+ALLOT_API_DEFINE_JSON(ResourceClaimList);
+
+template <class V>
+void Fields(V& v, internal::Visited<V, ResourceClaimTemplateSpec>& o) {
+  v.OmitZero("metadata", o.metadata);
+  v.Optional("spec", o.spec);
 }
+ALLOT_API_DEFINE_JSON(ResourceClaimTemplateSpec);
 
-void ReadJson(internal::JsonReader& r, const json& j, ResourceClaimList& out) { internal::ReadList(r, j, out); }
-json WriteJson(const ResourceClaimList& v) { return internal::WriteList(v); }
-
-void ReadJson(internal::JsonReader& r, const json& j, ResourceClaimTemplateSpec& out) {
-  if (!internal::ExpectObject(r, j)) return;
-  Field(r, j, "metadata", out.metadata);
-  Field(r, j, "spec", out.spec);
+template <class V>
+void Fields(V& v, internal::Visited<V, ResourceClaimTemplate>& o) {
+  internal::KindAndMetadata(v, o);
+  v.Optional("spec", o.spec);
 }
+ALLOT_API_DEFINE_JSON(ResourceClaimTemplate);
 
-json WriteJson(const ResourceClaimTemplateSpec& v) {
-  json j = json::object();
-  if (v.metadata != ObjectMeta{}) Put(j, "metadata", v.metadata);
-  Put(j, "spec", v.spec);
-  return j;
-}
-
-void ReadJson(internal::JsonReader& r, const json& j, ResourceClaimTemplate& out) {
-  if (!internal::ExpectObject(r, j)) return;
-  Field(r, j, "apiVersion", out.api_version);
-  Field(r, j, "kind", out.kind);
-  Field(r, j, "metadata", out.metadata);
-  Field(r, j, "spec", out.spec);
-}
-
-json WriteJson(const ResourceClaimTemplate& v) {
-  json j = json::object();
-  PutOmitEmpty(j, "apiVersion", v.api_version);
-  PutOmitEmpty(j, "kind", v.kind);
-  Put(j, "metadata", v.metadata);
-  Put(j, "spec", v.spec);
-  return j;
-}
-
-void ReadJson(internal::JsonReader& r, const json& j, ResourceClaimTemplateList& out) {
-  internal::ReadList(r, j, out);
-}
-json WriteJson(const ResourceClaimTemplateList& v) { return internal::WriteList(v); }
+ALLOT_API_DEFINE_JSON(ResourceClaimTemplateList);
 
 }  // namespace allot::api

@@ -1,20 +1,15 @@
+// JSON codec for a watch event (api/internal/json_fields.h).
 #include "api/k8s/watch_event.h"
 
-#include "api/internal/json_io.h"
+#include "api/internal/json_fields.h"
 
 namespace allot::api {
 
-void ReadJson(internal::JsonReader& r, const nlohmann::json& j, WatchEvent& out) {
-  if (!internal::ExpectObject(r, j)) return;
-  internal::Required(r, j, "type", out.type);
-  internal::Required(r, j, "object", out.object);
+template <class V>
+void Fields(V& v, internal::Visited<V, WatchEvent>& o) {
+  v.Required("type", o.type);
+  v.Required("object", o.object);
 }
-
-nlohmann::json WriteJson(const WatchEvent& v) {
-  nlohmann::json j = nlohmann::json::object();
-  internal::Put(j, "type", v.type);
-  internal::Put(j, "object", v.object);
-  return j;
-}
+ALLOT_API_DEFINE_JSON(WatchEvent);
 
 }  // namespace allot::api
