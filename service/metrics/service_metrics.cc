@@ -61,9 +61,36 @@ void ServiceMetrics::ObserveHttp(std::string_view route, int status, double seco
   http_request_duration->Add({{"route", std::string(route)}}, LatencyBuckets()).Observe(seconds);
 }
 
+namespace {
+
+// The verbs HttpKubeClient reports (the label values of allot_apiserver_requests_total).
+constexpr std::array<std::string_view, 7> kApiVerbs = {"get",   "list",  "watch", "update",
+                                                       "update_status", "patch", "create"};
+
+}  // namespace
+
 void ServiceMetrics::ObserveApiCall(std::string_view verb, int http_code, double seconds) {
-  apiserver_requests->Add({{"verb", std::string(verb)}, {"code", CodeClass(http_code)}}).Increment();
-  apiserver_request_duration->Add({{"verb", std::string(verb)}}, LatencyBuckets()).Observe(seconds);
+  static_assert(kApiVerbs.size() == kApiVerbCount);
+  size_t v = 0;
+  while (v < kApiVerbs.size() && kApiVerbs[v] != verb) ++v;
+  const size_t code = http_code >= 100 && http_code < 600 ? static_cast<size_t>(http_code / 100) : 0;
+  if (v == kApiVerbs.size() || (http_code > 0 && code == 0)) {  // not a known verb or code: no slot
+    apiserver_requests->Add({{"verb", std::string(verb)}, {"code", CodeClass(http_code)}}).Increment();
+    apiserver_request_duration->Add({{"verb", std::string(verb)}}, LatencyBuckets()).Observe(seconds);
+    return;
+  }
+  prometheus::Counter* counter = api_requests_[v][code].load(std::memory_order_acquire);
+  if (counter == nullptr) {
+    counter = &apiserver_requests->Add({{"verb", std::string(verb)}, {"code", CodeClass(http_code)}});
+    api_requests_[v][code].store(counter, std::memory_order_release);
+  }
+  counter->Increment();
+  prometheus::Histogram* duration = api_durations_[v].load(std::memory_order_acquire);
+  if (duration == nullptr) {
+    duration = &apiserver_request_duration->Add({{"verb", std::string(verb)}}, LatencyBuckets());
+    api_durations_[v].store(duration, std::memory_order_release);
+  }
+  duration->Observe(seconds);
 }
 
 double ServiceMetrics::ValueForTest(std::string_view name, const prometheus::Labels& labels) const {

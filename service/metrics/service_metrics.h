@@ -8,6 +8,8 @@
 // takes the family's mutex). Serialize() may run concurrently with updates.
 #pragma once
 
+#include <array>
+#include <atomic>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -97,7 +99,9 @@ class ServiceMetrics {
   // Per-node allocation buckets (seconds): 1 µs .. 1 s.
   static const prometheus::Histogram::BucketBoundaries& NodeLatencyBuckets();
 
-  // Convenience updaters used on the request path.
+  // Convenience updaters. ObserveHttp looks its children up per call (the HTTP server caches its own per
+  // route); ObserveApiCall caches the children of the known API verbs on first use, so an API call costs no
+  // family lookup after the first of its (verb, code class).
   void ObserveHttp(std::string_view route, int status, double seconds);
   void ObserveApiCall(std::string_view verb, int http_code, double seconds);
 
@@ -115,6 +119,13 @@ class ServiceMetrics {
 
  private:
   std::shared_ptr<prometheus::Registry> registry_;
+
+  // ObserveApiCall's children by verb (kApiVerbs in service_metrics.cc) and code class (0 = transport error,
+  // 1..5 = 1xx..5xx), created on first use. Family::Add returns the same child for the same labels, so two
+  // threads racing to fill a slot store the same pointer.
+  static constexpr size_t kApiVerbCount = 7;
+  std::array<std::array<std::atomic<prometheus::Counter*>, 6>, kApiVerbCount> api_requests_{};
+  std::array<std::atomic<prometheus::Histogram*>, kApiVerbCount> api_durations_{};
 };
 
 // "2xx", "4xx", "5xx", or "error" for 0 (transport failure).

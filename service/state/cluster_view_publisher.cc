@@ -48,7 +48,11 @@ ClusterViewPublisher::~ClusterViewPublisher() {
 
 std::shared_ptr<const ClusterView> ClusterViewPublisher::ViewOf(std::shared_ptr<const StoreSnapshot> snapshot) {
   MutexLock lock(build_mu_);
-  return builder_.Build(std::move(snapshot));
+  // A caller that loaded an older snapshot than the last view's gets the newer view rather than a rebuild
+  // backwards: newer is all the verbs need (revisions only grow).
+  if (current_ != nullptr && current_->store->revision >= snapshot->revision) return current_;
+  current_ = builder_.Build(std::move(snapshot));
+  return current_;
 }
 
 StatusOr<std::shared_ptr<const ClusterView>> ClusterViewPublisher::Current() {

@@ -9,8 +9,8 @@
 // that the first requests after readiness do not pay for decoding, indexing or selector evaluation against
 // their deadline, and RSS at readiness is the steady state.
 //
-// Current() returns the view of the store's snapshot *at the time of the call*: the thread's view when it is
-// current (the common case), else it builds the view itself, or waits for a build in progress. Verbs rely on
+// Current() returns the view of the store's snapshot *at the time of the call*, or of a newer one: the thread's
+// view when it is current (the common case), else it builds the view itself, or waits for a build in progress. Verbs rely on
 // this: they read the in-flight reservations before calling Current(), and a reservation is dropped only
 // once a published store snapshot shows its claim allocated (ReservationTable::Observe), so the pair never
 // misses an allocation.
@@ -60,6 +60,7 @@ class ClusterViewPublisher {
 
   Mutex build_mu_;  // held while a view is built, so that concurrent callers build it once
   ClusterViewBuilder builder_ ALLOT_GUARDED_BY(build_mu_);
+  std::shared_ptr<const ClusterView> current_ ALLOT_GUARDED_BY(build_mu_);  // the newest view built
 
   Mutex wake_mu_;
   CondVar wake_cv_;

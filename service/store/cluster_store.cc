@@ -50,6 +50,11 @@ ClusterStore::ClusterStore(ServiceMetrics* metrics) : metrics_(metrics) {
   for (auto& map : initial->objects) map = std::make_shared<const ObjectMap>();
   initial->slices = std::make_shared<const SliceMap>();
   current_ = std::move(initial);
+  if (metrics_ != nullptr) {
+    for (size_t k = 0; k < kObjectKindCount; ++k) {
+      object_gauges_[k] = &metrics_->store_objects->Add({{"kind", ResourceTypeOf(static_cast<ObjectKind>(k)).kind}});
+    }
+  }
 }
 
 std::shared_ptr<const StoreSnapshot> ClusterStore::Load() const {
@@ -73,9 +78,8 @@ std::shared_ptr<const StoreSnapshot> ClusterStore::WaitFor(
 }
 
 void ClusterStore::Publish(std::shared_ptr<const StoreSnapshot> next, ObjectKind changed) {
-  if (metrics_ != nullptr) {
-    metrics_->store_objects->Add({{"kind", ResourceTypeOf(changed).kind}})
-        .Set(static_cast<double>(next->of(changed).size()));
+  if (prometheus::Gauge* gauge = object_gauges_[static_cast<size_t>(changed)]) {
+    gauge->Set(static_cast<double>(next->of(changed).size()));
   }
   {
     MutexLock lock(snapshot_mu_);

@@ -96,6 +96,7 @@ class ClusterStore final : public ReflectorSink {
   void Publish(std::shared_ptr<const StoreSnapshot> next, ObjectKind changed) ALLOT_REQUIRES(write_mu_);
 
   ServiceMetrics* const metrics_;
+  std::array<prometheus::Gauge*, kObjectKindCount> object_gauges_{};  // allot_store_objects{kind}; null without metrics
   Mutex write_mu_;  // serialises writers (one per kind)
   std::vector<std::function<void(const std::shared_ptr<const StoreSnapshot>&)>> listeners_
       ALLOT_GUARDED_BY(write_mu_);
