@@ -62,6 +62,9 @@ class Extender {
   ReservationTable& reservations() { return reservations_; }
   // The published cluster view (the tooling routes read it too).
   ClusterViewPublisher& views() { return *views_; }
+  // What the verbs share; other readers of the same state (the tooling routes) use it with LoadRequestState
+  // so that their answers come from exactly what filter and bind see.
+  const VerbContext& context() const { return context_; }
 
  private:
   // Fills a new device index's memos before readiness (per-node pool lists, every device class's selector
