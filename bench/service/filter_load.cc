@@ -2,6 +2,7 @@
 //
 //   filter_load --allot build/service/allot [--nodes 500] [--shape h100mig|plain] [--requests 100]
 //               [--binds 20] [--time-limit-s 60] [--ready-timeout-s 600] [--serve-arg ARG]... [--keep-dir]
+//               [--stop-timeout-s 10]
 //
 // 1. Writes a demo directory (temp dir) with N nodes, each carrying either the 8 x H100 80GB
 //    DynamicMIG slices of tests/testdata/data/nvidia-h100-80gb-x8-dynmig.json (9 slices, 208
@@ -16,7 +17,8 @@
 //    early at --time-limit-s; a filter answering an Error (deadline) is counted, timed apart
 //    (error_ms) and the load goes on. Prints p50/p99/max latency and requests/s per verb, RSS after the
 //    load, and one JSON line with everything.
-// The server is stopped with SIGTERM (then SIGKILL after 10 s). Exit code 0, 1 on any failure.
+// The server is stopped with SIGTERM (then SIGKILL after --stop-timeout-s, default 10 s; raise it when --allot
+// runs the server under valgrind, which writes its profile at exit). Exit code 0, 1 on any failure.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -53,6 +55,7 @@ struct Flags {
   int time_limit_s = 60;
   int ready_timeout_s = 600;
   bool keep_dir = false;
+  int stop_timeout_s = 10;
   std::string shape = "h100mig";  // h100mig | plain
   std::vector<std::string> serve_args;  // extra `allot serve` arguments (--serve-arg, repeatable)
 };
@@ -377,7 +380,7 @@ int Run(const Flags& f) {
     }
   }
   kill(pid, SIGTERM);
-  for (int i = 0; i < 100 && waitpid(pid, nullptr, WNOHANG) == 0; ++i) {
+  for (int i = 0; i < f.stop_timeout_s * 10 && waitpid(pid, nullptr, WNOHANG) == 0; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   if (waitpid(pid, nullptr, WNOHANG) == 0) {
@@ -427,10 +430,12 @@ int main(int argc, char** argv) {
       f.serve_args.push_back(next());
     } else if (a == "--keep-dir") {
       f.keep_dir = true;
+    } else if (a == "--stop-timeout-s") {
+      f.stop_timeout_s = std::atoi(next().c_str());
     } else {
       std::fprintf(stderr, "usage: filter_load [--allot PATH] [--nodes N] [--requests N] [--binds N] "
                            "[--shape h100mig|plain] [--time-limit-s S] [--ready-timeout-s S] [--serve-arg ARG]... "
-                           "[--keep-dir]\n");
+                           "[--keep-dir] [--stop-timeout-s S]\n");
       return 2;
     }
   }
