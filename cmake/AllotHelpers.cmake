@@ -63,9 +63,14 @@ function(allot_cc_test)
     set_property(GLOBAL APPEND PROPERTY ALLOT_TESTS_LABELLED_${_label} ${A_NAME})
   endforeach()
   if(ALLOT_SANITIZE STREQUAL "")
+    # PROPERTIES reaches the discovered tests as name/value pairs with the list flattened, so a second label
+    # became a property name and only the first stuck (`ctest -L service` missed "integration;service"
+    # binaries). The labels go as one comma-joined label instead: `ctest -L` matches regexes, so
+    # -L service and -L integration both find "integration,service".
+    string(REPLACE ";" "," _joined_labels "${A_LABELS}")
     gtest_discover_tests(${A_NAME}
       WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
-      PROPERTIES LABELS "${A_LABELS}"
+      PROPERTIES LABELS "${_joined_labels}"
       DISCOVERY_TIMEOUT 60)
   else()
     # Sanitizer lanes: one CTest test per binary. Discovering every case would start ~2,000
