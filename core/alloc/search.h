@@ -23,6 +23,7 @@
 #include "core/alloc/capacity.h"
 #include "core/alloc/constraints.h"
 #include "core/alloc/counter_ledger.h"
+#include "core/alloc/explain.h"
 #include "core/cel/selector.h"
 #include "core/index/pools.h"
 
@@ -75,6 +76,13 @@ struct Chosen {
 
 enum class Outcome { kDone, kFailed, kMaxSize };
 
+// What Search::ExplainStages found (explain.h): the reasons of the requests that fail a stage alone, and per
+// claim one description per constraint with the attribute values seen on the usable devices of its requests.
+struct StageReport {
+  std::vector<Reason> reasons;
+  std::vector<std::vector<std::string>> constraints;  // by claim, then constraint
+};
+
 class Search;
 
 // Rolls back one tentative device allocation (constraints, in-use mark, counters, capacity,
@@ -115,6 +123,12 @@ class Search {
          cel::CompileCache* cache);
 
   StatusOr<std::optional<AllocationResults>> Run();
+
+  // explain_stages.cc: instead of Run(), the staged narrowing of explain.h for every request and subrequest of
+  // every claim, with this class's own predicates; no search. A prioritized-list request has reasons only when
+  // every subrequest fails. Errors: Allocate's for input it cannot prepare (except a missing class, which is
+  // ClassNotFound). `holders` only name who holds devices in messages.
+  StatusOr<StageReport> ExplainStages(const std::vector<Holder>& holders);
 
  private:
   friend class DeviceTentative;
@@ -161,6 +175,10 @@ class Search {
   // Upper bound on how many of the candidates marked in `usable` can be allocated together, counters
   // included (never below the truth; at most the number marked).
   int64_t AllocatableBound(const std::vector<char>& usable);
+
+  // explain_stages.cc
+  StatusOr<std::optional<Reason>> NarrowRequest(const ClaimData& cd, RequestData& rd, const std::vector<Holder>& holders,
+                                                std::vector<uint32_t>* usable);
 
   // results.cc
   StatusOr<AllocationResults> BuildResults();

@@ -1,0 +1,221 @@
+#include "service/tooling/explain.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "api/codec.h"
+#include "api/tooling/explain.h"
+#include "core/alloc/explain.h"
+#include "core/model/convert.h"
+
+namespace allot::svc {
+namespace {
+
+VerbReply ErrorReply(int status, const std::string& message) { return {status, DumpJson(Json{{"error", message}})}; }
+
+// A pod claim resolved for explaining: from the body's `claims`, else from the view.
+struct ExplainClaim {
+  std::string key;  // "ns/name"
+  const api::ResourceClaim* claim = nullptr;
+};
+
+// The pod's claims in spec order (duplicates removed), as ResolvePodClaims does, except that a claim given in
+// the body is used first: by name, or, for a template entry whose claim does not exist yet, by the pod claim
+// name as its name or its resource.kubernetes.io/pod-claim-name annotation. A failure is the 400 message.
+StatusOr<std::vector<ExplainClaim>> ResolveClaims(const api::Pod& pod, const std::vector<api::ResourceClaim>& given,
+                                                  const ClusterView& view) {
+  const std::string ns = pod.metadata.namespace_.empty() ? "default" : pod.metadata.namespace_;
+  std::vector<bool> used(given.size(), false);
+  auto find_given = [&](const std::string& name, const std::string& pod_claim) -> const api::ResourceClaim* {
+    for (size_t j = 0; j < given.size(); ++j) {
+      const api::ResourceClaim& c = given[j];
+      const std::string& cns = c.metadata.namespace_.empty() ? ns : c.metadata.namespace_;
+      if (cns != ns) continue;
+      bool match = !name.empty() ? c.metadata.name == name : c.metadata.name == pod_claim;
+      if (name.empty() && !match) {
+        auto it = c.metadata.annotations.find("resource.kubernetes.io/pod-claim-name");
+        match = it != c.metadata.annotations.end() && it->second == pod_claim;
+      }
+      if (match) {
+        used[j] = true;
+        return &c;
+      }
+    }
+    return nullptr;
+  };
+  std::vector<ExplainClaim> out;
+  std::set<std::string> seen;
+  for (size_t i = 0; i < pod.spec.resource_claims.size(); ++i) {
+    const api::PodResourceClaim& entry = pod.spec.resource_claims[i];
+    const std::string where = "pod.spec.resourceClaims[" + std::to_string(i) + "]";
+    std::string name;
+    if (entry.resource_claim_name.has_value() && !entry.resource_claim_name->empty()) {
+      name = *entry.resource_claim_name;
+    } else if (entry.resource_claim_template_name.has_value()) {
+      const api::PodResourceClaimStatus* status = nullptr;
+      for (const auto& s : pod.status.resource_claim_statuses) {
+        if (s.name == entry.name) status = &s;
+      }
+      if (status != nullptr) {
+        if (!status->resource_claim_name.has_value() || status->resource_claim_name->empty()) continue;
+        name = *status->resource_claim_name;
+      }
+    } else {
+      return InvalidArgumentError(where + ": names neither a claim nor a template");
+    }
+    const api::ResourceClaim* claim = find_given(name, entry.name);
+    std::string key = ns + "/" + (claim != nullptr ? claim->metadata.name : name);
+    if (claim == nullptr) {
+      if (name.empty()) {
+        return InvalidArgumentError(where + ": the claim of template " + *entry.resource_claim_template_name +
+                                    " does not exist yet; give it in \"claims\" (named \"" + entry.name +
+                                    "\" or annotated resource.kubernetes.io/pod-claim-name: " + entry.name + ")");
+      }
+      const DecodedClaim* stored = view.FindClaim(key);
+      if (stored == nullptr) {
+        return InvalidArgumentError(where + ": resourceclaim " + key + " not found (give it in \"claims\")");
+      }
+      if (stored->claim == nullptr) return InvalidArgumentError(where + ": resourceclaim " + key + ": " +
+                                                                std::string(stored->status.message()));
+      claim = stored->claim.get();
+    }
+    if (!seen.insert(key).second) continue;
+    out.push_back(ExplainClaim{std::move(key), claim});
+  }
+  for (size_t j = 0; j < given.size(); ++j) {
+    if (!used[j]) return InvalidArgumentError("claims[" + std::to_string(j) + "]: not a claim of the pod");
+  }
+  return out;
+}
+
+// "1/6 nodes fit; 2 SelectorMismatch, 1 DevicesInUse, 1 error": nodes per code (a node counts once per code).
+std::string Summary(const Json& nodes, size_t fitting) {
+  std::map<std::string, size_t> counts;
+  size_t errors = 0;
+  for (const Json& n : nodes) {
+    std::set<std::string> codes;
+    for (const Json& r : n["reasons"]) codes.insert(r["code"].get<std::string>());
+    for (const std::string& c : codes) ++counts[c];
+    if (n.contains("error")) ++errors;
+  }
+  std::vector<std::pair<std::string, size_t>> ordered(counts.begin(), counts.end());
+  std::stable_sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::string out = std::to_string(fitting) + "/" + std::to_string(nodes.size()) + " nodes fit";
+  std::string detail;
+  for (const auto& [code, n] : ordered) detail += (detail.empty() ? "" : ", ") + std::to_string(n) + " " + code;
+  if (errors > 0) {
+    detail += (detail.empty() ? "" : ", ") + std::to_string(errors) + (errors == 1 ? " error" : " errors");
+  }
+  return detail.empty() ? out : out + "; " + detail;
+}
+
+}  // namespace
+
+VerbReply Explain(const VerbContext& ctx, std::string_view body) {
+  auto request = api::Decode<api::ExplainRequest>(body);
+  if (!request.ok()) return ErrorReply(400, std::string(request.status().message()));
+  if (request->pod_ref.has_value() == request->pod.has_value()) {
+    return ErrorReply(400, request->pod.has_value() ? "podRef: give either podRef or pod, not both"
+                                                    : "pod: missing (give podRef or pod)");
+  }
+  api::Pod pod;
+  if (request->pod_ref.has_value()) {
+    const api::PodRef& ref = *request->pod_ref;
+    const std::string ns = ref.namespace_.empty() ? "default" : ref.namespace_;
+    auto object = ctx.kube.Get(PodsResource(), ns, ref.name);
+    if (!object.ok()) {
+      if (IsNotFound(object.status())) return ErrorReply(404, "podRef: pod " + ns + "/" + ref.name + " not found");
+      return ErrorReply(502, "podRef: reading pod " + ns + "/" + ref.name + ": " +
+                                 std::string(object.status().message()));
+    }
+    auto decoded = api::Decode<api::Pod>(*object);
+    if (!decoded.ok()) {
+      return ErrorReply(502, "podRef: pod " + ns + "/" + ref.name + ": " + std::string(decoded.status().message()));
+    }
+    pod = std::move(decoded).value();
+  } else {
+    pod = std::move(*request->pod);
+  }
+
+  auto state = LoadRequestState(ctx);
+  if (!state.ok()) {
+    const int status = state.status().code() == StatusCode::kUnavailable ? 503 : 500;
+    return ErrorReply(status, std::string(state.status().message()));
+  }
+  const ClusterView& view = *state->view;
+  auto claims = ResolveClaims(pod, request->claims, view);
+  if (!claims.ok()) return ErrorReply(400, std::string(claims.status().message()));
+
+  // As filter: allocated (or reserved) claims pin the pod to their nodes, the others are allocated per node.
+  std::vector<const api::ResourceClaim*> pending;
+  std::vector<std::pair<std::string, model::NodeSelector>> pinned;
+  for (const ExplainClaim& c : *claims) {
+    const api::AllocationResult* allocation = c.claim->status.allocation ? &*c.claim->status.allocation : nullptr;
+    for (const auto& r : state->reservations) {
+      if (allocation == nullptr && r.claim_key == c.key) allocation = &r.allocation;
+    }
+    if (allocation == nullptr) {
+      pending.push_back(c.claim);
+    } else if (allocation->node_selector.has_value()) {
+      pinned.emplace_back(c.key, model::ToModel(*allocation->node_selector));
+    }
+  }
+
+  alloc::ExplainOptions options;
+  options.allocate.cel_cache = &ctx.cel_cache;
+  options.allocate.max_steps = ctx.options.max_search_steps;
+  for (const auto& held : view.allocated->claims) {
+    if (!held->status.allocation) continue;
+    options.holders.push_back(alloc::Holder{held->metadata.namespace_ + "/" + held->metadata.name,
+                                            &*held->status.allocation, false});
+  }
+  for (const auto& r : state->reservations) {
+    if (view.allocated->keys.count(r.claim_key) == 0) options.holders.push_back({r.claim_key, &r.allocation, true});
+  }
+
+  std::vector<std::string> names;
+  if (request->nodes.has_value()) {
+    names = *request->nodes;
+  } else {
+    for (const auto& [name, node] : *view.nodes) names.push_back(name);
+    std::sort(names.begin(), names.end());
+  }
+  Json fits = Json::array();
+  Json nodes = Json::array();
+  for (const std::string& name : names) {
+    Json entry = {{"node", name}, {"fits", false}, {"reasons", Json::array()}};
+    const model::Node* node = view.FindNode(name);
+    std::string error;
+    if (node == nullptr) error = "node not found in allot's cluster state";
+    for (const auto& [key, selector] : pinned) {
+      if (!error.empty()) break;
+      auto match = model::Matches(selector, *node);
+      if (!match.ok() || !*match) error = "claim " + key + " is allocated for other nodes";
+    }
+    if (error.empty() && pending.empty()) {
+      entry["fits"] = true;
+    } else if (error.empty()) {
+      alloc::NodeExplanation e =
+          alloc::ExplainNode(*view.devices, *state->allocated, *node, pending, ctx.options.features, options);
+      entry["fits"] = e.fits;
+      for (const alloc::Reason& r : e.reasons) {
+        entry["reasons"].push_back({{"claim", r.claim},
+                                    {"request", r.request},
+                                    {"code", std::string(alloc::ReasonCodeName(r.code))},
+                                    {"message", r.message}});
+      }
+      if (!e.error.ok()) error = std::string(e.error.message());
+    }
+    if (!error.empty()) entry["error"] = error;
+    if (entry["fits"].get<bool>()) fits.push_back(name);
+    nodes.push_back(std::move(entry));
+  }
+  Json answer = {{"fits", fits}, {"nodes", nodes}, {"summary", Summary(nodes, fits.size())}};
+  return {200, DumpJson(answer)};
+}
+
+}  // namespace allot::svc

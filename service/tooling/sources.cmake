@@ -1,0 +1,5 @@
+# service/tooling: the tooling API routes (issue 13). One list entry per route file, so that parallel
+# additions (explain, inventory, …) merge without conflicts.
+if(TARGET allot::alloc)
+  list(APPEND ALLOT_SERVICE_SRCS ${CMAKE_CURRENT_LIST_DIR}/explain.cc)
+endif()
