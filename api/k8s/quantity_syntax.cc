@@ -1,6 +1,9 @@
 #include "api/k8s/quantity_syntax.h"
 
+#include <algorithm>
+#include <array>
 #include <cstddef>
+#include <string_view>
 
 namespace allot::api {
 namespace {
@@ -26,35 +29,13 @@ bool ConsumeNumber(std::string_view s, std::size_t& pos, bool allow_fraction) {
   return digits > 0;
 }
 
+// The decimalSI and binarySI suffixes of the grammar in quantity_syntax.h ("" is decimalSI).
+constexpr std::array<std::string_view, 14> kSiSuffixes = {"",   "m",  "k",  "M",  "G",  "T",  "P",
+                                                         "E",  "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"};
+
 bool IsValidSuffix(std::string_view suffix) {
-  if (suffix.empty()) return true;
-  if (suffix.size() == 1) {
-    switch (suffix[0]) {
-      case 'm':
-      case 'k':
-      case 'M':
-      case 'G':
-      case 'T':
-      case 'P':
-      case 'E':
-        return true;
-      default:
-        break;
-    }
-  }
-  if (suffix.size() == 2 && suffix[1] == 'i') {
-    switch (suffix[0]) {
-      case 'K':
-      case 'M':
-      case 'G':
-      case 'T':
-      case 'P':
-      case 'E':
-        return true;
-      default:
-        return false;
-    }
-  }
+  if (std::find(kSiSuffixes.begin(), kSiSuffixes.end(), suffix) != kSiSuffixes.end()) return true;
+  // decimalExponent
   if (suffix.size() >= 2 && (suffix[0] == 'e' || suffix[0] == 'E')) {
     std::size_t pos = 1;
     return ConsumeNumber(suffix, pos, /*allow_fraction=*/false) && pos == suffix.size();

@@ -95,98 +95,120 @@ ValueSet Intersect(const ValueSet& a, const ValueSet& b) {
   return out;
 }
 
-class MatchAttribute final : public Constraint {
+// What matchAttribute and distinctAttribute share: the requests they apply to, the attribute
+// they look up, the mode, and the first steps of Add() and Remove(). Add() skips requests the
+// constraint does not apply to (true), refuses devices without the attribute (false) and, in
+// scalar mode, list values (false); it then hands the value to `Derived`:
+//
+//   bool AddSet(const std::string& request, ValueSet set);                    // list mode
+//   bool AddScalar(const std::string& request, const cel::AttributeValue& v);  // scalar mode
+//   void RemoveApplied(const std::string& request);                           // Remove() that applies
+//
+// The hooks are called statically (CRTP): Add() and Remove() cost the one virtual call of the
+// Constraint interface and nothing more.
+template <typename Derived>
+class AttributeConstraint : public Constraint {
  public:
-  MatchAttribute(std::vector<std::string> requests, std::string attribute, bool list_mode)
+  AttributeConstraint(std::vector<std::string> requests, std::string attribute, bool list_mode)
       : requests_(std::move(requests)), attribute_(std::move(attribute)), list_mode_(list_mode) {}
 
   bool Add(const std::string& request, const std::string& subrequest, const model::Device& device,
-           const std::string& driver) override {
+           const std::string& driver) final {
     if (!Applies(requests_, request, subrequest)) return true;
     const model::Attribute* attr = attribute_.Find(device, driver);
     if (attr == nullptr || !attr->value) return false;
-    if (list_mode_) {
-      ValueSet set = ToSet(*attr->value);
-      if (num_devices_ == 0) {
-        intersection_ = std::move(set);
-        num_devices_ = 1;
-        return true;
-      }
-      if (set.kind != intersection_.kind) return false;
-      ValueSet narrowed = Intersect(intersection_, set);
-      if (narrowed.elems.empty()) return false;
-      intersection_ = std::move(narrowed);
-      ++num_devices_;
-      return true;
-    }
+    if (list_mode_) return derived().AddSet(request, ToSet(*attr->value));
     if (IsList(*attr->value)) return false;
+    return derived().AddScalar(request, *attr->value);
+  }
+
+  void Remove(const std::string& request, const std::string& subrequest) final {
+    if (!Applies(requests_, request, subrequest)) return;
+    derived().RemoveApplied(request);
+  }
+
+ private:
+  Derived& derived() { return static_cast<Derived&>(*this); }
+
+  std::vector<std::string> requests_;
+  AttributeName attribute_;
+  bool list_mode_;
+};
+
+class MatchAttribute final : public AttributeConstraint<MatchAttribute> {
+ public:
+  using AttributeConstraint::AttributeConstraint;
+
+ private:
+  friend class AttributeConstraint<MatchAttribute>;
+
+  bool AddSet(const std::string& /*request*/, ValueSet set) {
     if (num_devices_ == 0) {
-      value_ = &*attr->value;
+      intersection_ = std::move(set);
       num_devices_ = 1;
       return true;
     }
-    if (!ScalarEqual(*value_, *attr->value)) return false;
+    if (set.kind != intersection_.kind) return false;
+    ValueSet narrowed = Intersect(intersection_, set);
+    if (narrowed.elems.empty()) return false;
+    intersection_ = std::move(narrowed);
     ++num_devices_;
     return true;
   }
 
-  void Remove(const std::string& request, const std::string& subrequest) override {
-    if (!Applies(requests_, request, subrequest)) return;
-    --num_devices_;
+  bool AddScalar(const std::string& /*request*/, const cel::AttributeValue& value) {
+    if (num_devices_ == 0) {
+      value_ = &value;
+      num_devices_ = 1;
+      return true;
+    }
+    if (!ScalarEqual(*value_, value)) return false;
+    ++num_devices_;
+    return true;
   }
 
- private:
-  std::vector<std::string> requests_;
-  AttributeName attribute_;
-  bool list_mode_;
+  void RemoveApplied(const std::string& /*request*/) { --num_devices_; }
+
   int num_devices_ = 0;
   // The first device's value (devices live in the snapshot, which outlives the search).
   const cel::AttributeValue* value_ = nullptr;
   ValueSet intersection_;
 };
 
-class DistinctAttribute final : public Constraint {
+class DistinctAttribute final : public AttributeConstraint<DistinctAttribute> {
  public:
-  DistinctAttribute(std::vector<std::string> requests, std::string attribute, bool list_mode)
-      : requests_(std::move(requests)), attribute_(std::move(attribute)), list_mode_(list_mode) {}
+  using AttributeConstraint::AttributeConstraint;
 
-  bool Add(const std::string& request, const std::string& subrequest, const model::Device& device,
-           const std::string& driver) override {
-    if (!Applies(requests_, request, subrequest)) return true;
-    const model::Attribute* attr = attribute_.Find(device, driver);
-    if (attr == nullptr || !attr->value) return false;
-    if (list_mode_) {
-      ValueSet set = ToSet(*attr->value);
-      for (const auto& [name, stored] : sets_) {
-        if (stored.kind == set.kind && !Intersect(stored, set).elems.empty()) return false;
-      }
-      sets_[request] = std::move(set);
-      return true;
+ private:
+  friend class AttributeConstraint<DistinctAttribute>;
+
+  bool AddSet(const std::string& request, ValueSet set) {
+    for (const auto& [name, stored] : sets_) {
+      if (stored.kind == set.kind && !Intersect(stored, set).elems.empty()) return false;
     }
-    if (IsList(*attr->value)) return false;
+    sets_[request] = std::move(set);
+    return true;
+  }
+
+  bool AddScalar(const std::string& request, const cel::AttributeValue& value) {
     for (const auto& [name, stored] : values_) {
-      if (ScalarEqual(*stored, *attr->value)) return false;
+      if (ScalarEqual(*stored, value)) return false;
     }
     auto it = std::find_if(values_.begin(), values_.end(), [&](const auto& e) { return e.first == request; });
     if (it != values_.end()) {
-      it->second = &*attr->value;
+      it->second = &value;
     } else {
-      values_.emplace_back(request, &*attr->value);
+      values_.emplace_back(request, &value);
     }
     return true;
   }
 
-  void Remove(const std::string& request, const std::string& subrequest) override {
-    if (!Applies(requests_, request, subrequest)) return;
+  void RemoveApplied(const std::string& request) {
     auto it = std::find_if(values_.begin(), values_.end(), [&](const auto& e) { return e.first == request; });
     if (it != values_.end()) values_.erase(it);
     sets_.erase(request);
   }
 
- private:
-  std::vector<std::string> requests_;
-  AttributeName attribute_;
-  bool list_mode_;
   // One value per base request name (unordered: only "does any equal" is asked); values point
   // into devices of the snapshot, which outlives the search.
   std::vector<std::pair<std::string, const cel::AttributeValue*>> values_;

@@ -5,13 +5,6 @@
 
 #include "core/cel/functions/libraries.h"
 
-#ifndef ALLOT_CEL_HAVE_QUANTITY
-#define ALLOT_CEL_HAVE_QUANTITY 0
-#endif
-#ifndef ALLOT_CEL_HAVE_SEMVER
-#define ALLOT_CEL_HAVE_SEMVER 0
-#endif
-
 namespace allot::cel {
 namespace {
 

@@ -3,22 +3,6 @@
 #include "core/cel/functions/libraries.h"
 #include "base/status_macros.h"
 
-#ifndef ALLOT_CEL_HAVE_QUANTITY
-#define ALLOT_CEL_HAVE_QUANTITY 0
-#endif
-#ifndef ALLOT_CEL_HAVE_SEMVER
-#define ALLOT_CEL_HAVE_SEMVER 0
-#endif
-#ifndef ALLOT_CEL_HAVE_STRINGS
-#define ALLOT_CEL_HAVE_STRINGS 0
-#endif
-#ifndef ALLOT_CEL_HAVE_REGEX
-#define ALLOT_CEL_HAVE_REGEX 0
-#endif
-#ifndef ALLOT_CEL_HAVE_LISTS
-#define ALLOT_CEL_HAVE_LISTS 0
-#endif
-
 namespace allot::cel {
 
 StatusOr<std::shared_ptr<const Environment>> Environment::Create(EnvironmentConfig config) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <set>
+#include <span>
 #include <string>
 #include <utility>
 
@@ -240,16 +241,42 @@ class Parser {
     return args;
   }
 
+  // Consumes the `?` that marks an optional element, entry, field or index; true if there was one.
+  bool ConsumeOptionalMarker() {
+    if (tok_.kind != TokenKind::kQuestion) return false;
+    Advance();
+    return true;
+  }
+
+  // The elements of a list or map literal after its opening token: `(element ',')* element? close`
+  // (a trailing comma is allowed), each parsed by `parse_element()`. True once `close` is consumed;
+  // false when parsing failed (a token other than ',' or `close` after an element is reported here,
+  // as Fail(expecting)).
+  template <typename ParseElement>
+  bool ParseElements(TokenKind close, const char* expecting, ParseElement parse_element) {
+    while (!failed_ && tok_.kind != close) {
+      parse_element();
+      if (failed_) return false;
+      if (tok_.kind == TokenKind::kComma) {
+        Advance();
+        continue;
+      }
+      if (tok_.kind != close) {
+        Fail(expecting);
+        return false;
+      }
+    }
+    if (failed_) return false;
+    Advance();
+    return true;
+  }
+
   ExprPtr ParseMemberSuffix(ExprPtr e) {
     while (!failed_) {
       if (tok_.kind == TokenKind::kDot) {
         int32_t off = tok_.offset;
         Advance();
-        bool opt = false;
-        if (tok_.kind == TokenKind::kQuestion) {
-          opt = true;
-          Advance();
-        }
+        const bool opt = ConsumeOptionalMarker();
         if (tok_.kind != TokenKind::kIdent) {
           Fail("IDENTIFIER");
           return e;
@@ -275,11 +302,7 @@ class Parser {
       } else if (tok_.kind == TokenKind::kLBracket) {
         int32_t off = tok_.offset;
         Advance();
-        bool opt = false;
-        if (tok_.kind == TokenKind::kQuestion) {
-          opt = true;
-          Advance();
-        }
+        const bool opt = ConsumeOptionalMarker();
         ExprPtr idx = ParseExpr();
         if (failed_) return e;
         if (!Expect(TokenKind::kRBracket, "]")) return e;
@@ -354,50 +377,27 @@ class Parser {
         auto list = F().New(ExprKind::kList, t.offset);
         bool any_opt = false;
         std::vector<bool> opts;
-        while (!failed_ && tok_.kind != TokenKind::kRBracket) {
-          bool opt = false;
-          if (tok_.kind == TokenKind::kQuestion) {
-            opt = true;
-            any_opt = true;
-            Advance();
-          }
+        const bool closed = ParseElements(TokenKind::kRBracket, "{',', ']'}", [&] {
+          const bool opt = ConsumeOptionalMarker();
+          any_opt = any_opt || opt;
           list->args.push_back(ParseExpr());
           opts.push_back(opt);
-          if (failed_) return list;
-          if (tok_.kind == TokenKind::kComma) {
-            Advance();
-            continue;
-          }
-          if (tok_.kind != TokenKind::kRBracket) return Fail("{',', ']'}");
-        }
-        if (failed_) return list;
-        Advance();
+        });
+        if (!closed) return list;
         if (any_opt) list->optional_elements = std::move(opts);
         return list;
       }
       case TokenKind::kLBrace: {
         Advance();
         auto map = F().New(ExprKind::kMap, t.offset);
-        while (!failed_ && tok_.kind != TokenKind::kRBrace) {
+        ParseElements(TokenKind::kRBrace, "{',', '}'}", [&] {
           MapEntry entry;
-          if (tok_.kind == TokenKind::kQuestion) {
-            entry.optional = true;
-            Advance();
-          }
+          entry.optional = ConsumeOptionalMarker();
           entry.key = ParseExpr();
-          if (failed_) return map;
-          if (!Expect(TokenKind::kColon, ":")) return map;
+          if (failed_ || !Expect(TokenKind::kColon, ":")) return;
           entry.value = ParseExpr();
           map->entries.push_back(std::move(entry));
-          if (failed_) return map;
-          if (tok_.kind == TokenKind::kComma) {
-            Advance();
-            continue;
-          }
-          if (tok_.kind != TokenKind::kRBrace) return Fail("{',', '}'}");
-        }
-        if (failed_) return map;
-        Advance();
+        });
         return map;
       }
       case TokenKind::kDot:
@@ -489,6 +489,21 @@ class Parser {
     return l;
   }
 
+  // The step of map and transformList: `accu + [t]`, or `f ? accu + [t] : accu` for the filtering form.
+  // `rest` is the macro's arguments after its iteration variables: (t) or (f, t).
+  ExprPtr TransformStep(int32_t off, std::span<ExprPtr> rest) {
+    if (rest.size() == 1) return Call2(off, "_+_", Accu(off), ListOf1(off, std::move(rest[0])));
+    return Ternary(off, std::move(rest[0]), Call2(off, "_+_", Accu(off), ListOf1(off, std::move(rest[1]))),
+                   Accu(off));
+  }
+
+  // A comprehension that builds a list (map, filter, transformList): accumulator `[]`, loop condition
+  // `true`, result the accumulator.
+  ExprPtr ListComprehension(int32_t off, std::string iter, std::string iter2, ExprPtr range, ExprPtr step) {
+    return Comp(off, std::move(iter), std::move(iter2), std::move(range), kAccumulatorName,
+                F().New(ExprKind::kList, off), MakeConst(off, Value::Bool(true)), std::move(step), Accu(off));
+  }
+
   // all/exists/exists_one(/existsOne) with one or two iteration variables.
   ExprPtr Quantifier(int32_t off, const std::string& kind, ExprPtr target, std::string v1, std::string v2,
                      ExprPtr pred) {
@@ -535,36 +550,21 @@ class Parser {
     if (name == "map" && (n == 2 || n == 3)) {
       std::string v;
       if (!VarName(args[0], args[0]->offset, &v)) return target;
-      ExprPtr step;
-      if (n == 2) {
-        step = Call2(off, "_+_", Accu(off), ListOf1(off, std::move(args[1])));
-      } else {
-        step = Ternary(off, std::move(args[1]), Call2(off, "_+_", Accu(off), ListOf1(off, std::move(args[2]))),
-                       Accu(off));
-      }
-      return Comp(off, v, "", std::move(target), kAccumulatorName, F().New(ExprKind::kList, off),
-                  MakeConst(off, Value::Bool(true)), std::move(step), Accu(off));
+      ExprPtr step = TransformStep(off, std::span<ExprPtr>(args).subspan(1));
+      return ListComprehension(off, v, "", std::move(target), std::move(step));
     }
     if (name == "filter" && n == 2) {
       std::string v;
       if (!VarName(args[0], args[0]->offset, &v)) return target;
       ExprPtr step = Ternary(off, std::move(args[1]),
                              Call2(off, "_+_", Accu(off), ListOf1(off, MakeIdent(off, v))), Accu(off));
-      return Comp(off, v, "", std::move(target), kAccumulatorName, F().New(ExprKind::kList, off),
-                  MakeConst(off, Value::Bool(true)), std::move(step), Accu(off));
+      return ListComprehension(off, v, "", std::move(target), std::move(step));
     }
     if (name == "transformList" && (n == 3 || n == 4)) {
       std::string v1, v2;
       if (!VarName(args[0], args[0]->offset, &v1) || !VarName(args[1], args[1]->offset, &v2)) return target;
-      ExprPtr step;
-      if (n == 3) {
-        step = Call2(off, "_+_", Accu(off), ListOf1(off, std::move(args[2])));
-      } else {
-        step = Ternary(off, std::move(args[2]), Call2(off, "_+_", Accu(off), ListOf1(off, std::move(args[3]))),
-                       Accu(off));
-      }
-      return Comp(off, v1, v2, std::move(target), kAccumulatorName, F().New(ExprKind::kList, off),
-                  MakeConst(off, Value::Bool(true)), std::move(step), Accu(off));
+      ExprPtr step = TransformStep(off, std::span<ExprPtr>(args).subspan(2));
+      return ListComprehension(off, v1, v2, std::move(target), std::move(step));
     }
     if ((name == "transformMap" || name == "transformMapEntry") && (n == 3 || n == 4)) {
       std::string v1, v2;

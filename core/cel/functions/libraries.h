@@ -17,6 +17,24 @@
 #include "base/status.h"
 #include "core/quantity/quantity.h"
 
+// core/cel/CMakeLists.txt defines every ALLOT_CEL_HAVE_<FAMILY> as 0 or 1 for allot_cel; a file compiled
+// without those definitions sees every family as absent.
+#ifndef ALLOT_CEL_HAVE_QUANTITY
+#define ALLOT_CEL_HAVE_QUANTITY 0
+#endif
+#ifndef ALLOT_CEL_HAVE_SEMVER
+#define ALLOT_CEL_HAVE_SEMVER 0
+#endif
+#ifndef ALLOT_CEL_HAVE_STRINGS
+#define ALLOT_CEL_HAVE_STRINGS 0
+#endif
+#ifndef ALLOT_CEL_HAVE_REGEX
+#define ALLOT_CEL_HAVE_REGEX 0
+#endif
+#ifndef ALLOT_CEL_HAVE_LISTS
+#define ALLOT_CEL_HAVE_LISTS 0
+#endif
+
 namespace allot::cel {
 
 // ---- functions/quantity*.cc ---------------------------------------------------------------------

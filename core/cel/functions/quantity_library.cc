@@ -10,37 +10,26 @@
 //
 // Thread safety: stateless functions over immutable values.
 #include <cmath>
-#include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "core/cel/functions/libraries.h"
+#include "core/cel/functions/library_support.h"
 
 namespace allot::cel {
 namespace {
 
-constexpr std::string_view kQuantityTypeName = "kubernetes.Quantity";
-
-class QuantityValue final : public OpaqueValue {
- public:
-  explicit QuantityValue(quantity::Quantity q) : q_(std::move(q)) {}
-  std::string_view type_name() const override { return kQuantityTypeName; }
-  bool Equals(const OpaqueValue& other) const override {
-    return q_.Compare(static_cast<const QuantityValue&>(other).q_) == 0;
-  }
-  std::string DebugString() const override { return "quantity(\"" + q_.ToString() + "\")"; }
-  const quantity::Quantity& q() const { return q_; }
-
- private:
-  quantity::Quantity q_;
+struct QuantityTag {
+  static constexpr std::string_view kTypeName = "kubernetes.Quantity";
+  static constexpr std::string_view kConstructor = "quantity";
 };
+using QuantityValue = ComparableOpaqueValue<quantity::Quantity, QuantityTag>;
 
-const quantity::Quantity& Q(const Value& v) {
-  return static_cast<const QuantityValue&>(v.opaque_value()).q();
-}
+const quantity::Quantity& Q(const Value& v) { return QuantityValue::Of(v); }
 
-bool IsQuantityArg(const Value& v) { return v.AsOpaque(kQuantityTypeName) != nullptr; }
+bool IsQuantityArg(const Value& v) { return QuantityValue::Is(v); }
 
 Value StringToQuantity(std::span<const Value> args, const CallContext&) {
   if (!args[0].is_string()) return Value::NoSuchOverload();
@@ -57,21 +46,6 @@ Value IsQuantity(std::span<const Value> args, const CallContext&) {
 Value Sign(std::span<const Value> args, const CallContext&) {
   if (!IsQuantityArg(args[0])) return Value::NoSuchOverload();
   return Value::Int(Q(args[0]).Sign());
-}
-
-Value IsGreaterThan(std::span<const Value> args, const CallContext&) {
-  if (!IsQuantityArg(args[0]) || !IsQuantityArg(args[1])) return Value::NoSuchOverload();
-  return Value::Bool(Q(args[0]).Compare(Q(args[1])) == 1);
-}
-
-Value IsLessThan(std::span<const Value> args, const CallContext&) {
-  if (!IsQuantityArg(args[0]) || !IsQuantityArg(args[1])) return Value::NoSuchOverload();
-  return Value::Bool(Q(args[0]).Compare(Q(args[1])) == -1);
-}
-
-Value CompareTo(std::span<const Value> args, const CallContext&) {
-  if (!IsQuantityArg(args[0]) || !IsQuantityArg(args[1])) return Value::NoSuchOverload();
-  return Value::Int(Q(args[0]).Compare(Q(args[1])));
 }
 
 // The int operand of add/sub becomes NewQuantity(i, DecimalExponent), as upstream.
@@ -112,30 +86,19 @@ Value AsApproximateFloat(std::span<const Value> args, const CallContext&) {
   return Value::Double(Q(args[0]).AsApproximateFloat64());
 }
 
-// ceil(0.1 × len(arg)) for the parsing functions (estimate and actual).
-CallEstimate ParseEstimate(std::span<const SizeEstimate> sizes) {
-  CallEstimate e;
-  e.cost = {StringTraversalCost(sizes[0].min), StringTraversalCost(sizes[0].max)};
-  return e;
-}
-uint64_t ParseRuntimeCost(std::span<const Value> args, const Value&) { return StringTraversalCost(ActualSize(args[0])); }
-
 }  // namespace
 
-Value MakeQuantityValue(quantity::Quantity q) {
-  return Value::Opaque(std::make_shared<const QuantityValue>(std::move(q)));
-}
+Value MakeQuantityValue(quantity::Quantity q) { return QuantityValue::Make(std::move(q)); }
 
 Status RegisterQuantityLibrary(FunctionRegistry& r) {
   const Type qt = Type::Quantity();
-  const OverloadHooks parse_cost = {.estimate_cost = &ParseEstimate, .runtime_cost = &ParseRuntimeCost};
   OverloadAdder add(r);
-  add.Global("quantity", "string_to_quantity", {Type::String()}, qt, &StringToQuantity, parse_cost);
-  add.Global("isQuantity", "is_quantity_string", {Type::String()}, Type::Bool(), &IsQuantity, parse_cost);
+  add.Global("quantity", "string_to_quantity", {Type::String()}, qt, &StringToQuantity, kStringParseCostHooks);
+  add.Global("isQuantity", "is_quantity_string", {Type::String()}, Type::Bool(), &IsQuantity, kStringParseCostHooks);
   add.Global("sign", "quantity_get_sign", {qt}, Type::Int(), &Sign);
-  add.Member("isGreaterThan", "quantity_is_greater_than", {qt, qt}, Type::Bool(), &IsGreaterThan);
-  add.Member("isLessThan", "quantity_is_less_than", {qt, qt}, Type::Bool(), &IsLessThan);
-  add.Member("compareTo", "quantity_compare_to", {qt, qt}, Type::Int(), &CompareTo);
+  add.Member("isGreaterThan", "quantity_is_greater_than", {qt, qt}, Type::Bool(), &QuantityValue::IsGreaterThan);
+  add.Member("isLessThan", "quantity_is_less_than", {qt, qt}, Type::Bool(), &QuantityValue::IsLessThan);
+  add.Member("compareTo", "quantity_compare_to", {qt, qt}, Type::Int(), &QuantityValue::CompareTo);
   add.Member("add", "quantity_add", {qt, qt}, qt, &Add);
   add.Member("add", "quantity_add_int", {qt, Type::Int()}, qt, &Add);
   add.Member("sub", "quantity_sub", {qt, qt}, qt, &Sub);
