@@ -5,6 +5,7 @@
 
 #include <httplib.h>
 
+#include "service/tooling/inventory.h"
 #include "service/watch/kube_client.h"
 
 namespace allot::svc {
@@ -78,6 +79,14 @@ HttpHandler Nodes(const RouteTargets& t) {
   };
 }
 
+// GET /api/v1/inventory (service/tooling/inventory.h).
+HttpHandler InventoryRoute(const RouteTargets& t) {
+  return [&extender = t.extender](const httplib::Request& req, httplib::Response& res) {
+    VerbReply reply = Inventory(extender.context(), req.params);
+    WriteJson(res, reply.status, reply.body);
+  };
+}
+
 HttpHandler DemoObjects(const RouteTargets& t) {
   return [demo = t.demo](const httplib::Request& req, httplib::Response& res) {
     bool yaml = req.get_header_value("Content-Type").find("yaml") != std::string::npos;
@@ -123,6 +132,7 @@ void RegisterRoutes(HttpServer& http, const std::string& url_prefix, const Route
       {Route::kPost, "/bind", "bind", Verb(targets, &Extender::Bind)},
       {Route::kGet, R"(/api/v1/claims/([^/]+)/([^/]+))", "claims", Claim(targets)},
       {Route::kGet, "/api/v1/nodes", "nodes", Nodes(targets)},
+      {Route::kGet, "/api/v1/inventory", "inventory", InventoryRoute(targets)},
   };
   if (targets.demo != nullptr) routes.push_back({Route::kPost, "/api/v1/demo/objects", "demo", DemoObjects(targets)});
 
