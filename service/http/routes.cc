@@ -1,11 +1,13 @@
 #include "service/http/routes.h"
 
 #include <map>
+#include <memory>
 #include <vector>
 
 #include <httplib.h>
 
 #include "service/tooling/inventory.h"
+#include "service/tooling/inventory_gauges.h"
 #include "service/watch/kube_client.h"
 
 namespace allot::svc {
@@ -36,7 +38,9 @@ HttpHandler Readyz(const RouteTargets& t) {
 }
 
 HttpHandler Metrics(const RouteTargets& t) {
-  return [&metrics = t.metrics](const httplib::Request&, httplib::Response& res) {
+  auto gauges = std::make_shared<InventoryGauges>(t.extender.context(), t.metrics);  // shared by both paths
+  return [&metrics = t.metrics, gauges](const httplib::Request&, httplib::Response& res) {
+    gauges->Refresh();
     res.set_content(metrics.Serialize(), "text/plain; version=0.0.4; charset=utf-8");
   };
 }

@@ -1,6 +1,7 @@
 // GET /api/v1/inventory over the demo cluster (deploy/demo) through the real pipeline: in-memory API,
 // reflectors, store, cluster view, Extender; and over HTTP through the route table.
 #include "service/tooling/inventory.h"
+#include "service/tooling/inventory_gauges.h"
 
 #include <httplib.h>
 #include <gtest/gtest.h>
@@ -169,6 +170,39 @@ TEST_F(InventoryRouteTest, ServedOverHttpAtItsPathAndUnderTheUrlPrefix) {
   ASSERT_TRUE(bad);
   EXPECT_EQ(bad->status, 400);
   EXPECT_EQ(Json::parse(bad->body)["error"], "query parameter nodes: unknown (known: driver, pool, node, class)");
+  http.Stop();
+}
+
+TEST_F(InventoryRouteTest, GaugesPerDriverAndClass) {
+  fx_.Create(ClaimJson("gauged", "gpu.example.com"));
+  Json pod = fx_.Create(PodJson("gauged", {"gauged"}));
+  Json bind = {{"PodName", "gauged"}, {"PodNamespace", "default"}, {"PodUID", pod["metadata"]["uid"]}, {"Node", "gpu-node-2"}};
+  ASSERT_EQ(ParseReply(fx_.extender->Bind(bind.dump()))["Error"], "");
+  InventoryGauges gauges(fx_.extender->context(), fx_.metrics);
+  gauges.Refresh();
+  auto value = [&](const char* name, const char* label, const char* key, const char* state) {
+    return fx_.metrics.ValueForTest(name, {{label, key}, {"state", state}});
+  };
+  // gpu.example.com: gpu-node-1, gpu-node-2 and shared-gpu-node-1, 8 devices each.
+  EXPECT_EQ(value("allot_inventory_devices", "driver", "gpu.example.com", "total"), 24);
+  EXPECT_EQ(value("allot_inventory_devices", "driver", "gpu.example.com", "allocated"), 1);
+  EXPECT_EQ(value("allot_inventory_devices", "driver", "gpu.example.com", "available"), 23);
+  EXPECT_EQ(value("allot_inventory_devices", "driver", "gpu.nvidia.com", "total"), 208);
+  EXPECT_EQ(value("allot_inventory_class_devices", "class", "gpu.example.com", "selected"), 24);
+  EXPECT_EQ(value("allot_inventory_class_devices", "class", "gpu.example.com", "free"), 23);
+  EXPECT_EQ(value("allot_inventory_class_devices", "class", "gpu.nvidia.com", "free"), 8);
+  // The HTTP route refreshes them on scrape.
+  HttpServerOptions options;
+  options.host = "127.0.0.1";
+  options.port = 0;
+  options.workers = 1;
+  HttpServer http(options, fx_.metrics);
+  RegisterRoutes(http, "", RouteTargets{fx_.store, *fx_.extender, fx_.metrics, nullptr});
+  ASSERT_TRUE(http.Start().ok());
+  httplib::Client client("127.0.0.1", http.port());
+  auto res = client.Get("/metrics");
+  ASSERT_TRUE(res);
+  EXPECT_NE(res->body.find("allot_inventory_devices{driver=\"gpu.example.com\",state=\"total\"} 24"), std::string::npos);
   http.Stop();
 }
 
