@@ -129,6 +129,13 @@ class Search {
   // every subrequest fails. Errors: Allocate's for input it cannot prepare (except a missing class, which is
   // ClassNotFound). `holders` only name who holds devices in messages.
   StatusOr<StageReport> ExplainStages(const std::vector<Holder>& holders);
+  // class_devices.cc: gathers the node's pools and prepares the claims like Run, then returns the candidates
+  // (indices into gathered_pools()->candidates) that the first request of the first claim can select: its
+  // class's selectors and its own, per-device node selection, the binding-conditions gate. Allocation state,
+  // taints, counters and capacity are not looked at. Errors as Run's preparation (unknown class, CEL).
+  StatusOr<std::vector<uint32_t>> SelectableCandidates();
+  // The pools gathered by Run or SelectableCandidates (nullptr before).
+  const std::shared_ptr<const index::NodePools>& gathered_pools() const { return pools_; }
 
  private:
   friend class DeviceTentative;

@@ -1,11 +1,14 @@
 #include "service/http/routes.h"
 
 #include <map>
+#include <memory>
 #include <vector>
 
 #include <httplib.h>
 
 #include "service/tooling/explain.h"
+#include "service/tooling/inventory.h"
+#include "service/tooling/inventory_gauges.h"
 #include "service/watch/kube_client.h"
 
 namespace allot::svc {
@@ -36,7 +39,9 @@ HttpHandler Readyz(const RouteTargets& t) {
 }
 
 HttpHandler Metrics(const RouteTargets& t) {
-  return [&metrics = t.metrics](const httplib::Request&, httplib::Response& res) {
+  auto gauges = std::make_shared<InventoryGauges>(t.extender.context(), t.metrics);  // shared by both paths
+  return [&metrics = t.metrics, gauges](const httplib::Request&, httplib::Response& res) {
+    gauges->Refresh();
     res.set_content(metrics.Serialize(), "text/plain; version=0.0.4; charset=utf-8");
   };
 }
@@ -87,6 +92,14 @@ HttpHandler ExplainRoute(const RouteTargets& t) {
   };
 }
 
+// GET /api/v1/inventory (service/tooling/inventory.h).
+HttpHandler InventoryRoute(const RouteTargets& t) {
+  return [&extender = t.extender](const httplib::Request& req, httplib::Response& res) {
+    VerbReply reply = Inventory(extender.context(), req.params);
+    WriteJson(res, reply.status, reply.body);
+  };
+}
+
 HttpHandler DemoObjects(const RouteTargets& t) {
   return [demo = t.demo](const httplib::Request& req, httplib::Response& res) {
     bool yaml = req.get_header_value("Content-Type").find("yaml") != std::string::npos;
@@ -133,6 +146,7 @@ void RegisterRoutes(HttpServer& http, const std::string& url_prefix, const Route
       {Route::kGet, R"(/api/v1/claims/([^/]+)/([^/]+))", "claims", Claim(targets)},
       {Route::kGet, "/api/v1/nodes", "nodes", Nodes(targets)},
       {Route::kPost, "/api/v1/explain", "explain", ExplainRoute(targets)},
+      {Route::kGet, "/api/v1/inventory", "inventory", InventoryRoute(targets)},
   };
   if (targets.demo != nullptr) routes.push_back({Route::kPost, "/api/v1/demo/objects", "demo", DemoObjects(targets)});
 

@@ -1,7 +1,8 @@
 // ServiceMetrics: every Prometheus metric allot exports, declared in ONE table (Envoy style).
 //
 // Names follow allot_<subsystem>_<what>_<unit>; label values come from small fixed sets (verb, result,
-// kind, route, code class) and never from node, pod or claim names. docs/metrics.md documents the same
+// kind, route, code class), or from the cluster's driver and DeviceClass names (the inventory gauges), and
+// never from node, pool, pod or claim names. docs/metrics.md documents the same
 // table; tests/service/metrics/service_metrics_test.cc checks that every row appears there.
 //
 // Thread safety: thread-safe. Families and children are prometheus-cpp objects (atomic increments; Add()
@@ -53,6 +54,11 @@
           "Selector results looked up by the allocator, by result (hit, miss); hit ratio = hit / (hit + miss).") \
   GAUGE(index_devices, "allot_index_devices", "", "Devices in the current device index.")                        \
   GAUGE(index_pools, "allot_index_pools", "", "Resource pools (driver, pool) in the current device index.")      \
+  GAUGE(inventory_devices, "allot_inventory_devices", "driver,state",                                            \
+        "Devices of complete pools by driver and state (total, allocated, available, unavailable: KEP-5677), "    \
+        "refreshed on scrape.")                                                                                  \
+  GAUGE(inventory_class_devices, "allot_inventory_class_devices", "class,state",                                 \
+        "Devices a DeviceClass selects, summed over nodes, by state (selected, free), refreshed on scrape.")     \
   GAUGE(reservations_in_flight, "allot_reservations_in_flight", "",                                              \
         "Claims allocated by bind whose allocation the watch has not shown yet.")                                \
   COUNTER(reservations_released, "allot_reservations_released_total", "reason",                                  \

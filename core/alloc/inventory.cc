@@ -1,0 +1,180 @@
+#include "core/alloc/inventory.h"
+
+#include <algorithm>
+#include <map>
+#include <unordered_set>
+#include <utility>
+
+#include "base/status_macros.h"
+#include "core/alloc/class_devices.h"
+#include "core/alloc/counter_ledger.h"
+#include "core/index/pools.h"
+
+namespace allot::alloc {
+namespace {
+
+bool Unschedulable(const model::Device& device) {
+  return std::any_of(device.taints.begin(), device.taints.end(), [](const model::Taint& t) {
+    return t.effect == "NoSchedule" || t.effect == "NoExecute";
+  });
+}
+
+bool Wanted(const std::string& want, const std::string& have) { return want.empty() || want == have; }
+
+using PoolKey = std::pair<std::string_view, std::string_view>;  // (driver, pool)
+
+// The slices of each pool at its highest generation, in snapshot order.
+std::map<PoolKey, std::vector<const index::SliceEntry*>> LatestSlices(const index::Snapshot& snapshot) {
+  std::map<PoolKey, std::vector<const index::SliceEntry*>> pools;
+  for (const index::SliceEntry& e : snapshot.slices()) {
+    auto& latest = pools[{e.slice->driver, e.slice->pool}];
+    if (!latest.empty() && e.slice->generation < latest.front()->slice->generation) continue;
+    if (!latest.empty() && e.slice->generation > latest.front()->slice->generation) latest.clear();
+    latest.push_back(&e);
+  }
+  return pools;
+}
+
+// Counter sets and shared devices of a complete pool, and its KEP counts.
+void FillPool(const std::vector<const index::SliceEntry*>& latest, const index::AllocatedState& allocated,
+              const Features& features, PoolInventory& out) {
+  PoolCounts counts;
+  counts.resource_slice_count = static_cast<int64_t>(latest.size());
+  std::unordered_set<index::DeviceUid> in_use;
+  std::unordered_set<index::DeviceUid> tainted;
+  index::NodePools one;  // the whole pool, for the allocator's counter ledger
+  index::Pool& pool = one.pools.emplace_back();
+  pool.driver = out.driver;
+  pool.name = out.pool;
+  pool.generation = out.generation;
+  for (const index::SliceEntry* e : latest) {
+    if (features.partitionable_devices) {
+      for (const model::CounterSet& cs : e->slice->shared_counters) pool.counter_sets.push_back(&cs);
+    }
+    if (e->slice->shared_counters.empty() || !features.partitionable_devices) pool.slices.push_back(e);
+    for (size_t i = 0; i < e->slice->devices.size(); ++i) {
+      const model::Device& d = e->slice->devices[i];
+      const index::DeviceUid uid = e->device_uids[i];
+      ++counts.total_devices;
+      if (allocated.ConsumesCounters(uid)) in_use.insert(uid);
+      if (Unschedulable(d)) tainted.insert(uid);
+      if (d.allow_multiple_allocations && features.consumable_capacity) {
+        SharedDeviceInventory& shared = out.shared_devices.emplace_back();
+        shared.device = d.name;
+        shared.in_use = allocated.ConsumesCounters(uid);
+        const index::CapacityMap* aggregated = allocated.Aggregated(uid);
+        for (const model::Capacity& c : d.capacity) {
+          QuantityUsage& u = shared.capacity.emplace_back();
+          u.name = c.name;
+          u.total = c.value;
+          if (aggregated != nullptr) {
+            for (const auto& [name, q] : *aggregated) {
+              if (name == c.name) u.consumed = q;
+            }
+          }
+          u.available = u.consumed < u.total ? u.total.Sub(u.consumed) : quantity::Quantity();
+        }
+      }
+    }
+  }
+  counts.allocated_devices = static_cast<int64_t>(in_use.size());
+  counts.unavailable_devices = static_cast<int64_t>(tainted.size());
+  counts.available_devices =
+      std::max<int64_t>(0, counts.total_devices - counts.allocated_devices - counts.unavailable_devices);
+  out.counts = counts;
+
+  CounterLedger ledger(one, allocated);
+  for (const model::CounterSet* cs : pool.counter_sets) {
+    CounterSetInventory& set = out.counter_sets.emplace_back();
+    set.name = cs->name;
+    std::optional<CounterLedger::Availability> av = ledger.InitialAvailability(0, cs->name);
+    for (size_t i = 0; i < cs->counters.size(); ++i) {
+      QuantityUsage& u = set.counters.emplace_back();
+      u.name = cs->counters[i].name;
+      u.total = cs->counters[i].value;
+      // A duplicate set name (an invalid pool) reads the first set's availability, as the allocator does.
+      u.available = av && av->set == cs ? (*av->available)[i] : u.total;
+      u.consumed = u.total.Sub(u.available);
+    }
+  }
+}
+
+}  // namespace
+
+StatusOr<Inventory> ComputeInventory(const index::Snapshot& snapshot, const index::AllocatedState& allocated,
+                                     const std::vector<const model::Node*>& nodes,
+                                     const std::vector<std::string>& class_names, const InventoryFilter& filter,
+                                     const Features& features, const Options& options) {
+  Inventory inv;
+
+  // Validity as the allocator sees it: GatherPools from every node (memoised in the snapshot).
+  std::map<std::string, std::string> invalid;  // pool id -> reason
+  for (const model::Node* node : nodes) {
+    ALLOT_ASSIGN_OR_RETURN(std::shared_ptr<const index::NodePools> gathered,
+                           index::GatherPoolsShared(snapshot, *node, features.partitionable_devices));
+    for (const index::Pool& p : gathered->pools) {
+      if (p.invalid) invalid.emplace(p.id(), p.invalid_reason);
+    }
+  }
+
+  for (const auto& [key, latest] : LatestSlices(snapshot)) {
+    PoolInventory pool;
+    pool.driver = std::string(key.first);
+    pool.pool = std::string(key.second);
+    pool.generation = latest.front()->slice->generation;
+    const std::string& first_node = latest.front()->slice->node_selection.node_name.value_or("");
+    const bool local = !first_node.empty() && std::all_of(latest.begin(), latest.end(), [&](const index::SliceEntry* e) {
+      return e->slice->node_selection.node_name.value_or("") == first_node;
+    });
+    if (local) pool.node = first_node;
+    if (!Wanted(filter.driver, pool.driver) || !Wanted(filter.pool, pool.pool) ||
+        (!filter.node.empty() && pool.node != filter.node)) {
+      continue;
+    }
+    const int64_t declared = latest.front()->slice->resource_slice_count;
+    const auto observed = static_cast<int64_t>(latest.size());
+    if (observed < declared) {
+      pool.validation_error = "PoolIncomplete: pool " + pool.driver + "/" + pool.pool + " is incomplete: observed " +
+                              std::to_string(observed) + "/" + std::to_string(declared) + " slices at generation " +
+                              std::to_string(pool.generation);
+    } else {
+      FillPool(latest, allocated, features, pool);
+      if (auto it = invalid.find(pool.driver + "/" + pool.pool); it != invalid.end()) {
+        pool.validation_error = "PoolInvalid: " + it->second;
+      }
+    }
+    inv.pools.push_back(std::move(pool));
+  }
+
+  std::vector<const model::Node*> sorted = nodes;
+  std::sort(sorted.begin(), sorted.end(), [](const model::Node* a, const model::Node* b) { return a->name < b->name; });
+  std::vector<std::string> classes = class_names;
+  std::sort(classes.begin(), classes.end());
+  for (const std::string& cls : classes) {
+    if (!Wanted(filter.device_class, cls)) continue;
+    for (const model::Node* node : sorted) {
+      if (!Wanted(filter.node, node->name)) continue;
+      ClassNodeInventory row{cls, node->name, 0, 0, ""};
+      StatusOr<ClassDevices> got = SelectClassDevices(snapshot, *node, cls, features, options);
+      if (!got.ok()) {
+        row.error = std::string(got.status().message());
+        inv.classes.push_back(std::move(row));
+        continue;
+      }
+      const ClassDevices& selected = *got;
+      CounterLedger ledger(*selected.pools, allocated);
+      for (uint32_t i : selected.candidates) {
+        const index::Candidate& c = selected.pools->candidates[i];
+        if (!Wanted(filter.driver, c.slice->driver) || !Wanted(filter.pool, c.slice->pool)) continue;
+        ++row.devices;
+        if (allocated.ConsumesCounters(c.uid) || (features.device_taints && Unschedulable(*c.device))) continue;
+        if (ledger.TryConsume(c.pool, *c.device).has_value()) ++row.free;  // the charge is released at once
+      }
+      if (row.devices == 0 && (!filter.driver.empty() || !filter.pool.empty())) continue;
+      inv.classes.push_back(std::move(row));
+    }
+  }
+  return inv;
+}
+
+}  // namespace allot::alloc

@@ -1,0 +1,122 @@
+#include "service/tooling/inventory.h"
+
+#include <array>
+#include <vector>
+
+#include "core/alloc/inventory.h"
+
+namespace allot::svc {
+namespace {
+
+VerbReply InventoryError(int status, const std::string& message) { return {status, DumpJson(Json{{"error", message}})}; }
+
+std::string CheckValue(const std::string& value) {
+  if (value.empty()) return "must not be empty";
+  if (value.size() > 253) return "longer than 253 bytes";
+  for (unsigned char c : value) {
+    if (c <= ' ' || c == 0x7f) return "contains whitespace or control characters";
+  }
+  return "";
+}
+
+Json QuantityJson(const alloc::QuantityUsage& u) {
+  return {{"name", u.name}, {"total", u.total.ToString()}, {"consumed", u.consumed.ToString()},
+          {"available", u.available.ToString()}};
+}
+
+Json PoolJson(const alloc::PoolInventory& p) {
+  Json out = {{"driver", p.driver}, {"pool", p.pool}};
+  if (p.node) out["node"] = *p.node;
+  out["generation"] = p.generation;
+  if (p.counts) {
+    out["resourceSliceCount"] = p.counts->resource_slice_count;
+    out["totalDevices"] = p.counts->total_devices;
+    out["allocatedDevices"] = p.counts->allocated_devices;
+    out["availableDevices"] = p.counts->available_devices;
+    out["unavailableDevices"] = p.counts->unavailable_devices;
+  }
+  if (p.validation_error) out["validationError"] = *p.validation_error;
+  if (!p.counter_sets.empty()) {
+    Json sets = Json::array();
+    for (const auto& cs : p.counter_sets) {
+      Json counters = Json::array();
+      for (const auto& c : cs.counters) counters.push_back(QuantityJson(c));
+      sets.push_back({{"name", cs.name}, {"counters", counters}});
+    }
+    out["counterSets"] = sets;
+  }
+  if (!p.shared_devices.empty()) {
+    Json devices = Json::array();
+    for (const auto& d : p.shared_devices) {
+      Json capacity = Json::array();
+      for (const auto& c : d.capacity) capacity.push_back(QuantityJson(c));
+      devices.push_back({{"device", d.device}, {"inUse", d.in_use}, {"capacity", capacity}});
+    }
+    out["sharedDevices"] = devices;
+  }
+  return out;
+}
+
+}  // namespace
+
+VerbReply Inventory(const VerbContext& ctx, const QueryParams& params) {
+  static constexpr std::array<const char*, 4> kKnown = {"driver", "pool", "node", "class"};
+  alloc::InventoryFilter filter;
+  for (const auto& [name, value] : params) {
+    std::string* field = name == "driver" ? &filter.driver
+                         : name == "pool" ? &filter.pool
+                         : name == "node" ? &filter.node
+                         : name == "class" ? &filter.device_class
+                                           : nullptr;
+    if (field == nullptr) {
+      std::string known;
+      for (const char* k : kKnown) known += std::string(known.empty() ? "" : ", ") + k;
+      return InventoryError(400, "query parameter " + name + ": unknown (known: " + known + ")");
+    }
+    if (params.count(name) > 1) return InventoryError(400, "query parameter " + name + ": given more than once");
+    if (std::string problem = CheckValue(value); !problem.empty()) {
+      return InventoryError(400, "query parameter " + name + ": " + problem);
+    }
+    *field = value;
+  }
+
+  StatusOr<RequestState> state = LoadRequestState(ctx);
+  if (!state.ok()) {
+    return InventoryError(state.status().code() == StatusCode::kUnavailable ? 503 : 500, std::string(state.status().message()));
+  }
+  const ClusterView& view = *state->view;
+  if (!filter.node.empty() && view.FindNode(filter.node) == nullptr) {
+    return InventoryError(400, "query parameter node: node \"" + filter.node + "\" not found");
+  }
+  if (!filter.device_class.empty() && view.devices->FindClass(filter.device_class) == nullptr) {
+    return InventoryError(400, "query parameter class: device class \"" + filter.device_class + "\" not found");
+  }
+  std::vector<const model::Node*> nodes;
+  nodes.reserve(view.nodes->size());
+  for (const auto& [name, node] : *view.nodes) nodes.push_back(&node);
+  std::vector<std::string> classes;
+  for (const auto& [key, object] : view.store->of(ObjectKind::kDeviceClass)) {
+    if (view.devices->FindClass(key) != nullptr) classes.push_back(key);  // cluster-scoped: the key is the name
+  }
+  alloc::Options options;
+  options.cel_cache = &ctx.cel_cache;  // the shared cache: selector results come from the index's memo
+  StatusOr<alloc::Inventory> inv =
+      alloc::ComputeInventory(*view.devices, *state->allocated, nodes, classes, filter, ctx.options.features, options);
+  if (!inv.ok()) return InventoryError(500, std::string(inv.status().message()));
+
+  Json pools = Json::array();
+  for (const auto& p : inv->pools) pools.push_back(PoolJson(p));
+  Json rows = Json::array();
+  for (const auto& c : inv->classes) {
+    Json row = {{"class", c.device_class}, {"node", c.node}, {"devices", c.devices}, {"free", c.free}};
+    if (!c.error.empty()) row["error"] = c.error;
+    rows.push_back(row);
+  }
+  size_t in_flight = 0;
+  for (const auto& r : state->reservations) {
+    if (view.allocated->keys.count(r.claim_key) == 0) ++in_flight;
+  }
+  return {200, DumpJson(Json{{"pools", pools}, {"classes", rows}, {"inFlightReservations", in_flight}})};
+}
+
+}  // namespace allot::svc

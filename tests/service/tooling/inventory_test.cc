@@ -1,0 +1,217 @@
+// GET /api/v1/inventory over the demo cluster (deploy/demo) through the real pipeline: in-memory API,
+// reflectors, store, cluster view, Extender; and over HTTP through the route table.
+#include "service/tooling/inventory.h"
+#include "service/tooling/inventory_gauges.h"
+
+#include <httplib.h>
+#include <gtest/gtest.h>
+
+#include "service/http/routes.h"
+#include "service/http/server.h"
+#include "tests/service/extender/extender_fixture.h"
+
+namespace allot::svc {
+namespace {
+
+using testing::ClaimJson;
+using testing::ExtenderFixture;
+using testing::ParseReply;
+using testing::PodJson;
+
+const Json* FindPool(const Json& inv, const std::string& pool) {
+  for (const Json& p : inv["pools"]) {
+    if (p["pool"] == pool) return &p;
+  }
+  return nullptr;
+}
+
+const Json* FindRow(const Json& inv, const std::string& cls, const std::string& node) {
+  for (const Json& r : inv["classes"]) {
+    if (r["class"] == cls && r["node"] == node) return &r;
+  }
+  return nullptr;
+}
+
+class InventoryRouteTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    fx_.LoadDemo();
+    fx_.Start();
+  }
+  Json Get(const QueryParams& params = {}) {
+    VerbReply reply = Inventory(fx_.extender->context(), params);
+    EXPECT_EQ(reply.status, 200) << reply.body;
+    return Json::parse(reply.body);
+  }
+  ExtenderFixture fx_;
+};
+
+TEST_F(InventoryRouteTest, DemoClusterPoolsAndClasses) {
+  Json inv = Get();
+  ASSERT_EQ(inv["pools"].size(), 4u) << inv.dump(2);
+  const Json* node1 = FindPool(inv, "gpu-node-1");
+  ASSERT_NE(node1, nullptr);
+  EXPECT_EQ(*node1, Json::parse(R"({"driver": "gpu.example.com", "pool": "gpu-node-1", "node": "gpu-node-1",
+      "generation": 1, "resourceSliceCount": 1, "totalDevices": 8, "allocatedDevices": 0,
+      "availableDevices": 8, "unavailableDevices": 0})"));
+
+  const Json* dgx = FindPool(inv, "dgx-h100-01");
+  ASSERT_NE(dgx, nullptr);
+  EXPECT_EQ((*dgx)["resourceSliceCount"], 9);
+  EXPECT_EQ((*dgx)["totalDevices"], 208);
+  EXPECT_EQ((*dgx)["allocatedDevices"], 0);
+  ASSERT_TRUE(dgx->contains("counterSets"));
+  EXPECT_EQ((*dgx)["counterSets"].size(), 8u);
+  for (const Json& counter : (*dgx)["counterSets"][0]["counters"]) {
+    EXPECT_EQ(counter["consumed"], "0") << counter;
+    EXPECT_EQ(counter["available"], counter["total"]) << counter;
+  }
+
+  const Json* shared = FindPool(inv, "shared-gpu-node-1");
+  ASSERT_NE(shared, nullptr);
+  ASSERT_EQ((*shared)["sharedDevices"].size(), 8u);
+  EXPECT_EQ((*shared)["sharedDevices"][0]["inUse"], false);
+
+  EXPECT_EQ(inv["classes"].size(), 20u) << "4 classes x 5 nodes";
+  const Json* row = FindRow(inv, "gpu.example.com", "gpu-node-1");
+  ASSERT_NE(row, nullptr);
+  EXPECT_EQ(*row, Json::parse(R"({"class": "gpu.example.com", "node": "gpu-node-1", "devices": 8, "free": 8})"));
+  const Json* h100 = FindRow(inv, "gpu.nvidia.com", "dgx-h100-01");
+  ASSERT_NE(h100, nullptr);
+  EXPECT_EQ((*h100)["devices"], 8);
+  EXPECT_EQ((*h100)["free"], 8);
+  EXPECT_EQ(inv["inFlightReservations"], 0);
+}
+
+TEST_F(InventoryRouteTest, FiltersNarrowTheAnswer) {
+  Json inv = Get({{"driver", "gpu.nvidia.com"}});
+  ASSERT_EQ(inv["pools"].size(), 1u);
+  EXPECT_EQ(inv["pools"][0]["pool"], "dgx-h100-01");
+  Json by_node = Get({{"node", "gpu-node-2"}, {"class", "gpu.example.com"}});
+  ASSERT_EQ(by_node["pools"].size(), 1u);
+  EXPECT_EQ(by_node["pools"][0]["pool"], "gpu-node-2");
+  ASSERT_EQ(by_node["classes"].size(), 1u);
+  EXPECT_EQ(by_node["classes"][0]["devices"], 8);
+}
+
+TEST_F(InventoryRouteTest, BadQueryParametersAre400NamingTheParameter) {
+  struct Case {
+    QueryParams params;
+    std::string names;
+  };
+  const std::vector<Case> cases = {
+      {{{"bogus", "1"}}, "query parameter bogus: unknown"},
+      {{{"driver", ""}}, "query parameter driver: must not be empty"},
+      {{{"pool", "a"}, {"pool", "b"}}, "query parameter pool: given more than once"},
+      {{{"node", "ghost-node"}}, "query parameter node: node \"ghost-node\" not found"},
+      {{{"class", "no-such-class"}}, "query parameter class: device class \"no-such-class\" not found"},
+      {{{"driver", "a b"}}, "query parameter driver: contains whitespace"},
+  };
+  for (const Case& c : cases) {
+    VerbReply reply = Inventory(fx_.extender->context(), c.params);
+    EXPECT_EQ(reply.status, 400) << c.names;
+    Json body = Json::parse(reply.body);
+    EXPECT_NE(body["error"].get<std::string>().find(c.names), std::string::npos) << body;
+  }
+}
+
+TEST_F(InventoryRouteTest, AnInFlightReservationCountsAsAllocated) {
+  // A bind reserved gpu-node-2/gpu-0 for this claim; its status write has not reached the store yet.
+  Json claim = fx_.Create(ClaimJson("in-flight", "gpu.example.com"));
+  Reservation r;
+  r.claim_key = "default/in-flight";
+  r.claim_uid = claim["metadata"]["uid"].get<std::string>();
+  r.pod_uid = "pod-uid";
+  api::DeviceRequestAllocationResult result;
+  result.request = "gpu";
+  result.driver = "gpu.example.com";
+  result.pool = "gpu-node-2";
+  result.device = "gpu-0";
+  r.allocation.devices.results.push_back(result);
+  fx_.extender->reservations().Add(r);
+
+  Json inv = Get({{"pool", "gpu-node-2"}});
+  EXPECT_EQ(inv["inFlightReservations"], 1);
+  ASSERT_EQ(inv["pools"].size(), 1u);
+  EXPECT_EQ(inv["pools"][0]["allocatedDevices"], 1);
+  EXPECT_EQ(inv["pools"][0]["availableDevices"], 7);
+  const Json* row = FindRow(inv, "gpu.example.com", "gpu-node-2");
+  ASSERT_NE(row, nullptr);
+  EXPECT_EQ((*row)["free"], 7);
+}
+
+TEST_F(InventoryRouteTest, ABindIsCountedAtOnce) {
+  fx_.Create(ClaimJson("bound", "gpu.example.com"));
+  Json pod = fx_.Create(PodJson("bound", {"bound"}));
+  Json bind = {{"PodName", "bound"}, {"PodNamespace", "default"}, {"PodUID", pod["metadata"]["uid"]}, {"Node", "gpu-node-1"}};
+  ASSERT_EQ(ParseReply(fx_.extender->Bind(bind.dump()))["Error"], "");
+  // Whether the watch has delivered the allocation yet or only the reservation holds it, it counts.
+  Json inv = Get({{"pool", "gpu-node-1"}});
+  EXPECT_EQ(inv["pools"][0]["allocatedDevices"], 1);
+  EXPECT_EQ(FindRow(inv, "gpu.example.com", "gpu-node-1")->at("free"), 7);
+}
+
+TEST_F(InventoryRouteTest, ServedOverHttpAtItsPathAndUnderTheUrlPrefix) {
+  HttpServerOptions options;
+  options.host = "127.0.0.1";
+  options.port = 0;
+  options.workers = 2;
+  HttpServer http(options, fx_.metrics);
+  RegisterRoutes(http, "/allot", RouteTargets{fx_.store, *fx_.extender, fx_.metrics, nullptr});
+  ASSERT_TRUE(http.Start().ok());
+  httplib::Client client("127.0.0.1", http.port());
+  for (const char* path : {"/api/v1/inventory?driver=gpu.example.com", "/allot/api/v1/inventory?driver=gpu.example.com"}) {
+    auto res = client.Get(path);
+    ASSERT_TRUE(res) << path;
+    EXPECT_EQ(res->status, 200) << res->body;
+    EXPECT_EQ(Json::parse(res->body)["pools"].size(), 3u) << path;
+  }
+  auto bad = client.Get("/api/v1/inventory?nodes=gpu-node-1");
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_EQ(Json::parse(bad->body)["error"], "query parameter nodes: unknown (known: driver, pool, node, class)");
+  http.Stop();
+}
+
+TEST_F(InventoryRouteTest, GaugesPerDriverAndClass) {
+  fx_.Create(ClaimJson("gauged", "gpu.example.com"));
+  Json pod = fx_.Create(PodJson("gauged", {"gauged"}));
+  Json bind = {{"PodName", "gauged"}, {"PodNamespace", "default"}, {"PodUID", pod["metadata"]["uid"]}, {"Node", "gpu-node-2"}};
+  ASSERT_EQ(ParseReply(fx_.extender->Bind(bind.dump()))["Error"], "");
+  InventoryGauges gauges(fx_.extender->context(), fx_.metrics);
+  gauges.Refresh();
+  auto value = [&](const char* name, const char* label, const char* key, const char* state) {
+    return fx_.metrics.ValueForTest(name, {{label, key}, {"state", state}});
+  };
+  // gpu.example.com: gpu-node-1, gpu-node-2 and shared-gpu-node-1, 8 devices each.
+  EXPECT_EQ(value("allot_inventory_devices", "driver", "gpu.example.com", "total"), 24);
+  EXPECT_EQ(value("allot_inventory_devices", "driver", "gpu.example.com", "allocated"), 1);
+  EXPECT_EQ(value("allot_inventory_devices", "driver", "gpu.example.com", "available"), 23);
+  EXPECT_EQ(value("allot_inventory_devices", "driver", "gpu.nvidia.com", "total"), 208);
+  EXPECT_EQ(value("allot_inventory_class_devices", "class", "gpu.example.com", "selected"), 24);
+  EXPECT_EQ(value("allot_inventory_class_devices", "class", "gpu.example.com", "free"), 23);
+  EXPECT_EQ(value("allot_inventory_class_devices", "class", "gpu.nvidia.com", "free"), 8);
+  // The HTTP route refreshes them on scrape.
+  HttpServerOptions options;
+  options.host = "127.0.0.1";
+  options.port = 0;
+  options.workers = 1;
+  HttpServer http(options, fx_.metrics);
+  RegisterRoutes(http, "", RouteTargets{fx_.store, *fx_.extender, fx_.metrics, nullptr});
+  ASSERT_TRUE(http.Start().ok());
+  httplib::Client client("127.0.0.1", http.port());
+  auto res = client.Get("/metrics");
+  ASSERT_TRUE(res);
+  EXPECT_NE(res->body.find("allot_inventory_devices{driver=\"gpu.example.com\",state=\"total\"} 24"), std::string::npos);
+  http.Stop();
+}
+
+TEST(InventoryNotSyncedTest, Is503BeforeTheStoreSynced) {
+  ExtenderFixture fx;  // no reflectors started
+  VerbReply reply = Inventory(fx.extender->context(), {});
+  EXPECT_EQ(reply.status, 503);
+  EXPECT_TRUE(Json::parse(reply.body).contains("error"));
+}
+
+}  // namespace
+}  // namespace allot::svc
