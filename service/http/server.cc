@@ -96,6 +96,10 @@ void HttpServer::Post(const std::string& pattern, const std::string& route, Http
 }
 
 Status HttpServer::Start() {
+  // Create spdlog's registry on this thread, before the threads we start log: libspdlog is not built with
+  // TSan, which then cannot see the once-guard of its lazily created registry and reports a race between the
+  // first two threads that log at the same time.
+  spdlog::default_logger_raw();
   port_ = options_.port == 0 ? server_->bind_to_any_port(options_.host)
                              : (server_->bind_to_port(options_.host, options_.port) ? options_.port : -1);
   if (port_ <= 0) {

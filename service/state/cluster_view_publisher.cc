@@ -4,6 +4,8 @@
 
 #include <utility>
 
+#include <spdlog/spdlog.h>
+
 namespace allot::svc {
 
 namespace {
@@ -27,6 +29,10 @@ ClusterViewPublisher::ClusterViewPublisher(ClusterStore& store, ServiceMetrics* 
     index_devices_ = &metrics->index_devices->Add({});
     index_pools_ = &metrics->index_pools->Add({});
   }
+  // Create spdlog's registry on this thread, before the threads we start log: libspdlog is not built with
+  // TSan, which then cannot see the once-guard of its lazily created registry and reports a race between the
+  // first two threads that log at the same time.
+  spdlog::default_logger_raw();
   thread_ = std::thread([this] { Loop(); });
   store_.AddListener([this](const std::shared_ptr<const StoreSnapshot>&) {
     {

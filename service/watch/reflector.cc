@@ -53,6 +53,10 @@ Reflector::Reflector(KubeClient& client, const ResourceType& type, ReflectorSink
 Reflector::~Reflector() { Stop(); }
 
 void Reflector::Start() {
+  // Create spdlog's registry on this thread, before the threads we start log: libspdlog is not built with
+  // TSan, which then cannot see the once-guard of its lazily created registry and reports a race between the
+  // first two threads that log at the same time.
+  spdlog::default_logger_raw();
   thread_ = std::thread([this] {
     Run();
     {
