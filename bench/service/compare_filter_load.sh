@@ -16,10 +16,11 @@ for round in $(seq 1 "$ROUNDS"); do
       line=$("$LOAD" --allot "$bin" --nodes "$2" --shape "$1" --requests 300 --binds 30 --time-limit-s 120 | tail -1)
       python3 -c '
 import json, sys
-d = json.loads(sys.argv[1]); f, p, b = d["filter"], d["prioritize"], d["bind"]
-print(f"{sys.argv[2]:40s} {sys.argv[3]:8s} r{sys.argv[4]} ready {d[\"ready_ms\"]/1000:5.1f}s rss {d[\"rss_ready_kb\"]//1024} MiB "
-      f"filter p50 {f[\"p50_ms\"]:.2f} p99 {f[\"p99_ms\"]:.2f} prioritize p50 {p[\"p50_ms\"]:.2f} p99 {p[\"p99_ms\"]:.2f} "
-      f"bind p50 {b[\"p50_ms\"]:.2f}")' "$line" "$bin" "$1" "$round"
+d = json.loads(sys.argv[1])
+f, p, b = d["filter"], d["prioritize"], d["bind"]
+print("%-40s %-8s r%s ready %5.1fs rss %d MiB filter p50 %.2f p99 %.2f prioritize p50 %.2f p99 %.2f bind p50 %.2f" % (
+    sys.argv[2], sys.argv[3], sys.argv[4], d["ready_ms"] / 1000, d["rss_ready_kb"] // 1024, f["p50_ms"], f["p99_ms"],
+    p["p50_ms"], p["p99_ms"], b["p50_ms"]))' "$line" "$bin" "$1" "$round"
     done
   done
 done
