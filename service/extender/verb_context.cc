@@ -56,6 +56,10 @@ VerbReply BadRequest(const VerbMetrics::Requests& requests, const Status& status
   return {400, DumpJson(Json{{"error", std::string(status.message())}})};
 }
 
+VerbReply JsonErrorReply(int status, const std::string& message) {
+  return {status, DumpJson(Json{{"error", message}})};
+}
+
 std::string DumpJson(const Json& json) { return json.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
 }  // namespace allot::svc

@@ -79,6 +79,9 @@ std::vector<std::string> CandidateNames(const api::ExtenderArgs& args);
 // 400 {"error": "<json path>: <problem>"} for a body that did not decode; counts it for `requests`' verb.
 VerbReply BadRequest(const VerbMetrics::Requests& requests, const Status& status);
 
+// `status` with {"error": message}: the error reply of every JSON route.
+VerbReply JsonErrorReply(int status, const std::string& message);
+
 // Compact JSON (invalid UTF-8 replaced), as every reply is written.
 std::string DumpJson(const Json& json);
 

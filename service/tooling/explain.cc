@@ -15,8 +15,6 @@
 namespace allot::svc {
 namespace {
 
-VerbReply ErrorReply(int status, const std::string& message) { return {status, DumpJson(Json{{"error", message}})}; }
-
 // A pod claim resolved for explaining: from the body's `claims`, else from the view.
 struct ExplainClaim {
   std::string key;  // "ns/name"
@@ -117,9 +115,9 @@ std::string Summary(const Json& nodes, size_t fitting) {
 
 VerbReply Explain(const VerbContext& ctx, std::string_view body) {
   auto request = api::Decode<api::ExplainRequest>(body);
-  if (!request.ok()) return ErrorReply(400, std::string(request.status().message()));
+  if (!request.ok()) return JsonErrorReply(400, std::string(request.status().message()));
   if (request->pod_ref.has_value() == request->pod.has_value()) {
-    return ErrorReply(400, request->pod.has_value() ? "podRef: give either podRef or pod, not both"
+    return JsonErrorReply(400, request->pod.has_value() ? "podRef: give either podRef or pod, not both"
                                                     : "pod: missing (give podRef or pod)");
   }
   api::Pod pod;
@@ -128,13 +126,13 @@ VerbReply Explain(const VerbContext& ctx, std::string_view body) {
     const std::string ns = ref.namespace_.empty() ? "default" : ref.namespace_;
     auto object = ctx.kube.Get(PodsResource(), ns, ref.name);
     if (!object.ok()) {
-      if (IsNotFound(object.status())) return ErrorReply(404, "podRef: pod " + ns + "/" + ref.name + " not found");
-      return ErrorReply(502, "podRef: reading pod " + ns + "/" + ref.name + ": " +
+      if (IsNotFound(object.status())) return JsonErrorReply(404, "podRef: pod " + ns + "/" + ref.name + " not found");
+      return JsonErrorReply(502, "podRef: reading pod " + ns + "/" + ref.name + ": " +
                                  std::string(object.status().message()));
     }
     auto decoded = api::Decode<api::Pod>(*object);
     if (!decoded.ok()) {
-      return ErrorReply(502, "podRef: pod " + ns + "/" + ref.name + ": " + std::string(decoded.status().message()));
+      return JsonErrorReply(502, "podRef: pod " + ns + "/" + ref.name + ": " + std::string(decoded.status().message()));
     }
     pod = std::move(decoded).value();
   } else {
@@ -144,11 +142,11 @@ VerbReply Explain(const VerbContext& ctx, std::string_view body) {
   auto state = LoadRequestState(ctx);
   if (!state.ok()) {
     const int status = state.status().code() == StatusCode::kUnavailable ? 503 : 500;
-    return ErrorReply(status, std::string(state.status().message()));
+    return JsonErrorReply(status, std::string(state.status().message()));
   }
   const ClusterView& view = *state->view;
   auto claims = ResolveClaims(pod, request->claims, view);
-  if (!claims.ok()) return ErrorReply(400, std::string(claims.status().message()));
+  if (!claims.ok()) return JsonErrorReply(400, std::string(claims.status().message()));
 
   // As filter: allocated (or reserved) claims pin the pod to their nodes, the others are allocated per node.
   std::vector<const api::ResourceClaim*> pending;

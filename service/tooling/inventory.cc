@@ -8,8 +8,6 @@
 namespace allot::svc {
 namespace {
 
-VerbReply InventoryError(int status, const std::string& message) { return {status, DumpJson(Json{{"error", message}})}; }
-
 std::string CheckValue(const std::string& value) {
   if (value.empty()) return "must not be empty";
   if (value.size() > 253) return "longer than 253 bytes";
@@ -71,25 +69,25 @@ VerbReply Inventory(const VerbContext& ctx, const QueryParams& params) {
     if (field == nullptr) {
       std::string known;
       for (const char* k : kKnown) known += std::string(known.empty() ? "" : ", ") + k;
-      return InventoryError(400, "query parameter " + name + ": unknown (known: " + known + ")");
+      return JsonErrorReply(400, "query parameter " + name + ": unknown (known: " + known + ")");
     }
-    if (params.count(name) > 1) return InventoryError(400, "query parameter " + name + ": given more than once");
+    if (params.count(name) > 1) return JsonErrorReply(400, "query parameter " + name + ": given more than once");
     if (std::string problem = CheckValue(value); !problem.empty()) {
-      return InventoryError(400, "query parameter " + name + ": " + problem);
+      return JsonErrorReply(400, "query parameter " + name + ": " + problem);
     }
     *field = value;
   }
 
   StatusOr<RequestState> state = LoadRequestState(ctx);
   if (!state.ok()) {
-    return InventoryError(state.status().code() == StatusCode::kUnavailable ? 503 : 500, std::string(state.status().message()));
+    return JsonErrorReply(state.status().code() == StatusCode::kUnavailable ? 503 : 500, std::string(state.status().message()));
   }
   const ClusterView& view = *state->view;
   if (!filter.node.empty() && view.FindNode(filter.node) == nullptr) {
-    return InventoryError(400, "query parameter node: node \"" + filter.node + "\" not found");
+    return JsonErrorReply(400, "query parameter node: node \"" + filter.node + "\" not found");
   }
   if (!filter.device_class.empty() && view.devices->FindClass(filter.device_class) == nullptr) {
-    return InventoryError(400, "query parameter class: device class \"" + filter.device_class + "\" not found");
+    return JsonErrorReply(400, "query parameter class: device class \"" + filter.device_class + "\" not found");
   }
   std::vector<const model::Node*> nodes;
   nodes.reserve(view.nodes->size());
@@ -102,7 +100,7 @@ VerbReply Inventory(const VerbContext& ctx, const QueryParams& params) {
   options.cel_cache = &ctx.cel_cache;  // the shared cache: selector results come from the index's memo
   StatusOr<alloc::Inventory> inv =
       alloc::ComputeInventory(*view.devices, *state->allocated, nodes, classes, filter, ctx.options.features, options);
-  if (!inv.ok()) return InventoryError(500, std::string(inv.status().message()));
+  if (!inv.ok()) return JsonErrorReply(500, std::string(inv.status().message()));
 
   Json pools = Json::array();
   for (const auto& p : inv->pools) pools.push_back(PoolJson(p));
