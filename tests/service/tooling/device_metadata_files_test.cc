@@ -20,6 +20,8 @@
 namespace allot::svc {
 namespace {
 
+using Json = nlohmann::json;
+
 class DeviceMetadataFilesTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
