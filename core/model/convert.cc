@@ -4,6 +4,7 @@
 #include <type_traits>
 #include <unordered_map>
 #include <utility>
+#include <variant>
 
 #include "base/status_macros.h"
 
@@ -246,6 +247,36 @@ std::shared_ptr<const DeviceClass> ToModel(const api::DeviceClass& device_class)
   auto out = std::make_shared<DeviceClass>();
   out->name = device_class.metadata.name;
   out->source = device_class;
+  return out;
+}
+
+api::DeviceAttribute ToApi(const Attribute& attribute) {
+  api::DeviceAttribute out;
+  if (!attribute.value) return out;
+  std::visit(
+      [&out](const auto& v) {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, int64_t>) {
+          out.int_value = v;
+        } else if constexpr (std::is_same_v<T, bool>) {
+          out.bool_value = v;
+        } else if constexpr (std::is_same_v<T, std::string>) {
+          out.string_value = v;
+        } else if constexpr (std::is_same_v<T, cel::Version>) {
+          out.version_value = v.text;
+        } else if constexpr (std::is_same_v<T, std::vector<int64_t>>) {
+          out.ints = v;
+        } else if constexpr (std::is_same_v<T, std::vector<bool>>) {
+          out.bools = v;
+        } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+          out.strings = v;
+        } else {
+          std::vector<std::string> texts;
+          for (const cel::Version& version : v) texts.push_back(version.text);
+          out.versions = std::move(texts);
+        }
+      },
+      *attribute.value);
   return out;
 }
 

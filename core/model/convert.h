@@ -31,4 +31,8 @@ StatusOr<std::shared_ptr<const Slice>> ToModel(const api::ResourceSlice& slice);
 
 std::shared_ptr<const DeviceClass> ToModel(const api::DeviceClass& device_class);
 
+// The wire form of a device attribute, as it was in the ResourceSlice (an attribute without a value gives
+// an empty one).
+api::DeviceAttribute ToApi(const Attribute& attribute);
+
 }  // namespace allot::model

@@ -6,6 +6,7 @@
 
 #include <httplib.h>
 
+#include "service/tooling/device_metadata.h"
 #include "service/tooling/explain.h"
 #include "service/tooling/inventory.h"
 #include "service/tooling/inventory_gauges.h"
@@ -100,6 +101,14 @@ HttpHandler InventoryRoute(const RouteTargets& t) {
   };
 }
 
+// GET /api/v1/claims/NS/NAME/metadata (service/tooling/device_metadata.h).
+HttpHandler DeviceMetadataRoute(const RouteTargets& t) {
+  return [&extender = t.extender](const httplib::Request& req, httplib::Response& res) {
+    VerbReply reply = DeviceMetadataPreview(extender.context(), req.matches[1].str(), req.matches[2].str(), req.params);
+    WriteJson(res, reply.status, reply.body);
+  };
+}
+
 HttpHandler DemoObjects(const RouteTargets& t) {
   return [demo = t.demo](const httplib::Request& req, httplib::Response& res) {
     bool yaml = req.get_header_value("Content-Type").find("yaml") != std::string::npos;
@@ -147,6 +156,7 @@ void RegisterRoutes(HttpServer& http, const std::string& url_prefix, const Route
       {Route::kGet, "/api/v1/nodes", "nodes", Nodes(targets)},
       {Route::kPost, "/api/v1/explain", "explain", ExplainRoute(targets)},
       {Route::kGet, "/api/v1/inventory", "inventory", InventoryRoute(targets)},
+      {Route::kGet, R"(/api/v1/claims/([^/]+)/([^/]+)/metadata)", "claim_metadata", DeviceMetadataRoute(targets)},
   };
   if (targets.demo != nullptr) routes.push_back({Route::kPost, "/api/v1/demo/objects", "demo", DemoObjects(targets)});
 
