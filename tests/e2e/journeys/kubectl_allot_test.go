@@ -79,6 +79,19 @@ func TestKubectlAllot(t *testing.T) {
 		t.Fatalf("explain table:\n%s", table)
 	}
 
+	// The same through kubectl itself, when it is installed: kubectl finds kubectl-allot on PATH.
+	if kubectl, err := exec.LookPath("kubectl"); err == nil {
+		args := append([]string{"allot", "explain", "pod/pod2", "-n", e.ns, "--nodes", n1 + "," + n2}, common...)
+		cmd := exec.CommandContext(e.ctx, kubectl, args...)
+		cmd.Env = append(os.Environ(), "PATH="+filepath.Dir(os.Getenv("ALLOT_BIN"))+":"+os.Getenv("PATH"), "KUBECONFIG=")
+		viaKubectl, err := cmd.Output()
+		if err != nil || string(viaKubectl) != table {
+			t.Fatalf("kubectl allot explain: %v\n%s\nwant the plugin's own output:\n%s", err, viaKubectl, table)
+		}
+	} else {
+		t.Logf("kubectl not on PATH: `kubectl allot` itself not run (kubectl-allot was)")
+	}
+
 	// inventory of one node: its one GPU is allocated.
 	out, _, ok = e.kubectlAllot(append([]string{"inventory", "--node", n1, "--driver", exampleClass, "-o", "json"}, common...)...)
 	if !ok {
