@@ -47,7 +47,10 @@ StatusOr<Request> BuildRequest(const PluginOptions& o, const std::string& ns) {
     text = std::move(read).value();
   }
   auto body = BuildSimulateBody(text, ns, o.replicas, o.nodes);
-  if (!body.ok()) return InvalidArgumentError(o.file + ": " + std::string(body.status().message()));
+  if (!body.ok()) {
+    return InvalidArgumentError((o.file == "-" ? "standard input" : o.file) + ": " +
+                                std::string(body.status().message()));
+  }
   return Request{"POST", "/api/v1/simulate", body->dump()};
 }
 
