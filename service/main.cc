@@ -1,10 +1,13 @@
 // allot: the executable. Dispatches to the subcommands registered in service/cli/.
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
+#include <iostream>
 #include <string>
 #include <vector>
 
 #include "service/cli/command.h"
+#include "service/kubectl/plugin.h"
 
 namespace allot::cli {
 
@@ -57,6 +60,10 @@ const Command* Match(const std::vector<std::string>& args, size_t* consumed) {
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
+  // Run as kubectl-allot (the plugin's symlink, what `kubectl allot` executes): the plugin, nothing else.
+  if (argc > 0 && std::filesystem::path(argv[0]).filename() == "kubectl-allot") {
+    return allot::svc::kubectl::RunPlugin(args, std::cout, std::cerr);
+  }
   if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
     allot::cli::PrintHelp();
     return args.empty() ? 2 : 0;

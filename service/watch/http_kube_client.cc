@@ -179,9 +179,10 @@ void HttpKubeClient::Return(std::unique_ptr<httplib::ClientImpl> client) {
   if (idle_.size() < options_.max_idle_connections) idle_.push_back(IdleClient{std::move(client), Clock::now()});
 }
 
-StatusOr<std::string> HttpKubeClient::CallRaw(std::string_view verb, const std::string& method,
-                                              const std::string& path, const std::string& body,
-                                              const std::string& content_type, const std::string& accept) {
+StatusOr<HttpKubeClient::RawReply> HttpKubeClient::Exchange(std::string_view verb, const std::string& method,
+                                                             const std::string& path, const std::string& body,
+                                                             const std::string& content_type,
+                                                             const std::string& accept) {
   auto start = Clock::now();
   httplib::Headers headers;
   std::string token = BearerToken();
@@ -211,10 +212,25 @@ StatusOr<std::string> HttpKubeClient::CallRaw(std::string_view verb, const std::
   }
   int status = result->status;
   if (options_.observer) options_.observer(verb, status, SecondsSince(start));
-  std::string response_body = std::move(result->body);
+  RawReply reply{status, std::move(result->body)};
   Return(std::move(client));
-  if (status < 200 || status >= 300) return ApiStatusFromHttp(status, response_body, what);
-  return response_body;
+  return reply;
+}
+
+StatusOr<std::string> HttpKubeClient::CallRaw(std::string_view verb, const std::string& method,
+                                              const std::string& path, const std::string& body,
+                                              const std::string& content_type, const std::string& accept) {
+  auto reply = Exchange(verb, method, path, body, content_type, accept);
+  if (!reply.ok()) return reply.status();
+  if (reply->status < 200 || reply->status >= 300) {
+    return ApiStatusFromHttp(reply->status, reply->body, method + " " + path);
+  }
+  return std::move(reply->body);
+}
+
+StatusOr<HttpKubeClient::RawReply> HttpKubeClient::Send(const std::string& method, const std::string& path,
+                                                        const std::string& body, const std::string& content_type) {
+  return Exchange("request", method, path, body, content_type, "");
 }
 
 StatusOr<Json> HttpKubeClient::Call(std::string_view verb, const std::string& method, const std::string& path,

@@ -63,6 +63,17 @@ class HttpKubeClient final : public KubeClient {
   StatusOr<Json> CreateSubresource(const ResourceType& type, std::string_view ns, std::string_view name,
                                    std::string_view subresource, const Json& body) override;
 
+  // One request to any path of the server (e.g. a service proxy path, /api/v1/namespaces/NS/services/
+  // SCHEME:NAME:PORT/proxy/...), with this client's authentication, TLS and connection pool; the answer is
+  // returned whatever its HTTP status. `method` is GET, PUT, PATCH or POST; `content_type` is the body's.
+  // kUnavailable on a transport failure. Reported to the observer as verb "request".
+  struct RawReply {
+    int status = 0;
+    std::string body;
+  };
+  StatusOr<RawReply> Send(const std::string& method, const std::string& path, const std::string& body,
+                          const std::string& content_type);
+
  private:
   HttpKubeClient(ClusterConnection connection, HttpKubeClientOptions options);
 
@@ -73,7 +84,10 @@ class HttpKubeClient final : public KubeClient {
   void Return(std::unique_ptr<httplib::ClientImpl> client);
   std::string BearerToken();
   // Sends one unary request; `method` is GET/PUT/PATCH/POST; `accept` ("" = none) is the Accept header.
-  // Returns the body of a 2xx answer, an ApiStatusFromHttp error otherwise.
+  // Returns the answer whatever its status; kUnavailable on a transport failure.
+  StatusOr<RawReply> Exchange(std::string_view verb, const std::string& method, const std::string& path,
+                              const std::string& body, const std::string& content_type, const std::string& accept);
+  // Exchange; returns the body of a 2xx answer, an ApiStatusFromHttp error otherwise.
   StatusOr<std::string> CallRaw(std::string_view verb, const std::string& method, const std::string& path,
                                 const std::string& body, const std::string& content_type, const std::string& accept);
   // CallRaw accepting JSON; returns the parsed body.
