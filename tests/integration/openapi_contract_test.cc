@@ -179,9 +179,11 @@ TEST(OpenApiContractTest, EveryRouteHasAnOperationAndEveryOperationARoute) {
 
   // Route -> operation: the route's pattern must serve the sample path of an operation of its method.
   const auto operations = doc->Operations();
+  std::set<std::string> checked;  // "METHOD pattern" without the prefix: each route is reported once
   for (const RegisteredRoute& route : table.routes) {
     std::string pattern = route.pattern;
     if (pattern.rfind(std::string(kUrlPrefix) + "/", 0) == 0) pattern = pattern.substr(std::string(kUrlPrefix).size());
+    if (!checked.insert(route.method + " " + pattern).second) continue;
     bool documented = false;
     for (const auto& op : operations) {
       documented = documented || (op.method == route.method && std::regex_match(Sample(op.path), std::regex(pattern)));
@@ -234,7 +236,7 @@ TEST(OpenApiContractTest, ReasonCodeEnumIsExactlyTheExplainCodes) {
   std::set<std::string> in_document;
   for (const auto& code : documented) in_document.insert(code.get<std::string>());
   EXPECT_EQ(in_document, codes);
-  EXPECT_EQ(documented.size(), codes.size()) << "duplicates in the enum";
+  EXPECT_EQ(documented.size(), in_document.size()) << "the enum lists a code twice";
 }
 
 // The demo cluster part of EveryDocumentedAnswerIsSeenAndConforms.
@@ -309,7 +311,9 @@ void DriveDemoCluster(ContractClient& c) {
   for (const auto& n : nodes) node_list["items"].push_back({{"metadata", {{"name", n}}}});
   Answer by_list = c.Expect(200, "POST", "/filter", Json({{"Pod", pod.json}, {"Nodes", node_list}}).dump());
   EXPECT_TRUE(by_list.json["Nodes"].is_object()) << by_list.body;
-  Json unknown_claim = pod.json;
+  Json unknown_claim = pod.json;  // another pod (filter remembers pods by uid for bind)
+  unknown_claim["metadata"]["name"] = "contract-unknown";
+  unknown_claim["metadata"]["uid"] = "contract-unknown-uid";
   unknown_claim["spec"]["resourceClaims"][0]["resourceClaimName"] = "no-such-claim";
   EXPECT_NE(c.Expect(200, "POST", "/filter", Json({{"Pod", unknown_claim}, {"NodeNames", nodes}}).dump()).json["Error"], "");
   c.Expect(400, "POST", "/filter", "{not json");
