@@ -267,7 +267,9 @@ void DriveDemoCluster(ContractClient& c) {
   const Json claim = {{"apiVersion", "resource.k8s.io/v1"},
                       {"kind", "ResourceClaim"},
                       {"metadata", {{"name", "contract-gpu"}, {"namespace", "default"}}},
-                      {"spec", {{"devices", {{"requests", {{{"name", "gpu"}, {"exactly", {{"deviceClassName", "gpu.example.com"}}}}}}}}}}};
+                      {"spec",
+                       {{"devices",
+                         {{"requests", {{{"name", "gpu"}, {"exactly", {{"deviceClassName", "gpu.example.com"}}}}}}}}}}};
   EXPECT_EQ(c.Expect(201, "POST", "/api/v1/demo/objects", claim.dump()).json["metadata"]["name"], "contract-gpu");
   c.Expect(409, "POST", "/api/v1/demo/objects", claim.dump());
   Json strict = claim;
@@ -345,7 +347,10 @@ void DriveDemoCluster(ContractClient& c) {
   c.Expect(413, "POST", "/api/v1/explain", huge);
 
   // Bind: a real one, one without PodName (an Error in a 200 answer), and bad input.
-  Json bind = {{"PodName", "contract-pod"}, {"PodNamespace", "default"}, {"PodUID", uid}, {"Node", filtered.json["NodeNames"][0]}};
+  Json bind = {{"PodName", "contract-pod"},
+               {"PodNamespace", "default"},
+               {"PodUID", uid},
+               {"Node", filtered.json["NodeNames"][0]}};
   EXPECT_EQ(c.Expect(200, "POST", "/allot/bind", bind.dump()).json["Error"], "");
   EXPECT_NE(c.Expect(200, "POST", "/bind", R"({"PodNamespace": "default"})").json["Error"], "");
   c.Expect(400, "POST", "/bind", R"({"PodName": 42})");
@@ -368,7 +373,8 @@ void DriveUnsyncedServer(const OpenApiDocument& doc, ContractClient& merged) {
   });
   fs::path kubeconfig = fs::temp_directory_path() / ("allot-openapi-" + std::to_string(::getpid()) + ".yaml");
   std::ofstream(kubeconfig) << "current-context: t\nclusters: [{name: c, cluster: {server: \"" << api.url()
-                            << "\"}}]\nusers: [{name: u, user: {token: x}}]\ncontexts: [{name: t, context: {cluster: c, user: u}}]\n";
+                            << "\"}}]\nusers: [{name: u, user: {token: x}}]\n"
+                            << "contexts: [{name: t, context: {cluster: c, user: u}}]\n";
   ServiceConfig config;
   config.kubeconfig = kubeconfig.string();
   config.http.host = "127.0.0.1";

@@ -271,7 +271,9 @@ void JsonSchemaValidator::CheckSchema(const json& schema, const std::string& whe
     out.push_back(where + ".enum: must be a non-empty array");
   }
   for (const char* key : {"minimum", "maximum"}) {
-    if (auto v = schema.find(key); v != schema.end() && !v->is_number()) out.push_back(where + "." + key + ": must be a number");
+    if (auto v = schema.find(key); v != schema.end() && !v->is_number()) {
+      out.push_back(where + "." + key + ": must be a number");
+    }
   }
   for (const char* key : {"minLength", "maxLength", "minItems"}) {
     if (auto v = schema.find(key); v != schema.end() && !IsCount(*v)) {

@@ -10,7 +10,8 @@ namespace {
 using nlohmann::json;
 
 const std::vector<std::string>& Methods() {
-  static const std::vector<std::string> kMethods = {"get", "put", "post", "delete", "patch", "head", "options", "trace"};
+  static const std::vector<std::string> kMethods = {"get",   "put",  "post",    "delete",
+                                                    "patch", "head", "options", "trace"};
   return kMethods;
 }
 
@@ -178,7 +179,9 @@ std::vector<std::string> OpenApiDocument::StructureProblems() const {
         }
         if ((*p)["in"] != "path") continue;
         declared.insert(pname);
-        if (!p->value("required", false)) out.push_back(where + ".parameters." + pname + ": a path parameter must be required");
+        if (!p->value("required", false)) {
+          out.push_back(where + ".parameters." + pname + ": a path parameter must be required");
+        }
         if (names.count(pname) == 0) out.push_back(where + ".parameters." + pname + ": not in the path template");
       }
       for (const std::string& name : names) {
