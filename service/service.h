@@ -39,6 +39,7 @@ class Service {
   void Stop();
 
   int port() const { return http_->port(); }
+  const HttpServer& http() const { return *http_; }
   bool demo() const { return demo_client_ != nullptr; }
   ServiceMetrics& metrics() { return *metrics_; }
   ClusterStore& store() { return *store_; }

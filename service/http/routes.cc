@@ -6,6 +6,7 @@
 
 #include <httplib.h>
 
+#include "service/http/openapi.h"
 #include "service/tooling/device_metadata.h"
 #include "service/tooling/explain.h"
 #include "service/tooling/inventory.h"
@@ -109,6 +110,9 @@ HttpHandler DeviceMetadataRoute(const RouteTargets& t) {
   };
 }
 
+// GET /openapi.json (service/http/openapi.h).
+void OpenApi(const httplib::Request&, httplib::Response& res) { WriteJson(res, 200, std::string(OpenApiJson())); }
+
 HttpHandler DemoObjects(const RouteTargets& t) {
   return [demo = t.demo](const httplib::Request& req, httplib::Response& res) {
     bool yaml = req.get_header_value("Content-Type").find("yaml") != std::string::npos;
@@ -149,6 +153,7 @@ void RegisterRoutes(HttpServer& http, const std::string& url_prefix, const Route
       {Route::kGet, "/healthz", "healthz", Healthz},
       {Route::kGet, "/readyz", "readyz", Readyz(targets)},
       {Route::kGet, "/metrics", "metrics", Metrics(targets)},
+      {Route::kGet, "/openapi.json", "openapi", OpenApi},
       {Route::kPost, "/filter", "filter", Verb(targets, &Extender::Filter)},
       {Route::kPost, "/prioritize", "prioritize", Verb(targets, &Extender::Prioritize)},
       {Route::kPost, "/bind", "bind", Verb(targets, &Extender::Bind)},

@@ -11,6 +11,7 @@
 //   POST /api/v1/explain          why a pod does not fit, per node (service/tooling/explain.h, docs/tooling.md)
 //   GET  /api/v1/inventory        per pool / counter set / shared device / class and node: what is
 //                                 allocated and free (service/tooling/inventory.h, docs/tooling.md)
+//   GET  /openapi.json            the OpenAPI 3 description of all of these (service/http/openapi.json)
 //   POST /api/v1/demo/objects     demo cluster only: create a Pod or ResourceClaim (JSON or YAML body)
 //
 // Thread safety: RegisterRoutes before HttpServer::Start; handlers run on the HTTP workers and only read

@@ -88,10 +88,12 @@ HttpHandler HttpServer::Wrap(const std::string& route, HttpHandler handler) {
 }
 
 void HttpServer::Get(const std::string& pattern, const std::string& route, HttpHandler handler) {
+  routes_.push_back({"GET", pattern, route});
   server_->Get(pattern, Wrap(route, std::move(handler)));
 }
 
 void HttpServer::Post(const std::string& pattern, const std::string& route, HttpHandler handler) {
+  routes_.push_back({"POST", pattern, route});
   server_->Post(pattern, Wrap(route, std::move(handler)));
 }
 

@@ -19,6 +19,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "base/status.h"
 #include "service/metrics/service_metrics.h"
@@ -44,6 +45,13 @@ struct HttpServerOptions {
 
 using HttpHandler = std::function<void(const httplib::Request&, httplib::Response&)>;
 
+// One registered route: "GET" or "POST", the cpp-httplib regex path (with any URL prefix), the metrics label.
+struct RegisteredRoute {
+  std::string method;
+  std::string pattern;
+  std::string route;
+};
+
 class HttpServer {
  public:
   HttpServer(HttpServerOptions options, ServiceMetrics& metrics);
@@ -54,6 +62,10 @@ class HttpServer {
   // `pattern` is a cpp-httplib regex path; `route` is the metrics label (a fixed name).
   void Get(const std::string& pattern, const std::string& route, HttpHandler handler);
   void Post(const std::string& pattern, const std::string& route, HttpHandler handler);
+
+  // Every route registered so far, in registration order (the contract test compares them with the OpenAPI
+  // document). Constant once serving started.
+  const std::vector<RegisteredRoute>& routes() const { return routes_; }
 
   // Binds and starts serving on a background thread. kUnavailable if the address cannot be bound.
   Status Start();
@@ -68,6 +80,7 @@ class HttpServer {
   const HttpServerOptions options_;
   ServiceMetrics& metrics_;
   std::unique_ptr<httplib::Server> server_;
+  std::vector<RegisteredRoute> routes_;  // written only before Start()
   std::thread thread_;
   int port_ = 0;
 };
