@@ -164,6 +164,7 @@ void Fields(V& v, internal::Visited<V, ResourceSliceSpec>& o) {
   v.OmitEmpty("perDeviceNodeSelection", o.per_device_node_selection);
   v.OmitEmpty("devices", o.devices);
   v.OmitEmpty("sharedCounters", o.shared_counters);
+  v.OmitEmpty("partitionTypeAttribute", o.partition_type_attribute);
 }
 ALLOT_API_DEFINE_JSON(ResourceSliceSpec);
 

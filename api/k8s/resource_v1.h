@@ -171,6 +171,9 @@ struct ResourceSliceSpec {
   std::optional<bool> per_device_node_selection;
   std::vector<Device> devices;
   std::vector<CounterSet> shared_counters;
+  // 1.37, gate DRAPartitionableDevicesType: the string attribute (fully qualified) whose value names each
+  // counter-consuming device's partition type; read by the ResourcePoolStatusRequest views (KEP-5677).
+  std::optional<std::string> partition_type_attribute;
   bool operator==(const ResourceSliceSpec&) const = default;
 };
 

@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <unordered_set>
 #include <utility>
 
 #include "base/status_macros.h"
 #include "core/alloc/class_devices.h"
 #include "core/alloc/counter_ledger.h"
+#include "core/alloc/pool_views.h"
 #include "core/index/pools.h"
 
 namespace allot::alloc {
@@ -117,7 +119,14 @@ StatusOr<Inventory> ComputeInventory(const index::Snapshot& snapshot, const inde
     }
   }
 
-  for (const auto& [key, latest] : LatestSlices(snapshot)) {
+  const std::map<PoolKey, std::vector<const index::SliceEntry*>> latest_slices = LatestSlices(snapshot);
+  std::set<PoolKey> declaring;  // pools with a slice that declares partitionTypeAttribute
+  for (const auto& [key, latest] : latest_slices) {
+    for (const index::SliceEntry* e : latest) {
+      if (!e->slice->partition_type_attribute.empty()) declaring.insert(key);
+    }
+  }
+  for (const auto& [key, latest] : latest_slices) {
     PoolInventory pool;
     pool.driver = std::string(key.first);
     pool.pool = std::string(key.second);
@@ -139,8 +148,13 @@ StatusOr<Inventory> ComputeInventory(const index::Snapshot& snapshot, const inde
                               std::to_string(pool.generation);
     } else {
       FillPool(latest, allocated, features, pool);
+      PoolViews views = ComputePoolViews(latest, allocated, filter.default_partition_type_attribute, features);
+      pool.partition_summary = std::move(views.partition_summary);
+      pool.shareable_summary = std::move(views.shareable_summary);
       if (auto it = invalid.find(pool.driver + "/" + pool.pool); it != invalid.end()) {
         pool.validation_error = "PoolInvalid: " + it->second;
+      } else if (!views.validation_error.empty()) {
+        pool.validation_error = std::move(views.validation_error);
       }
     }
     inv.pools.push_back(std::move(pool));
@@ -154,7 +168,7 @@ StatusOr<Inventory> ComputeInventory(const index::Snapshot& snapshot, const inde
     if (!Wanted(filter.device_class, cls)) continue;
     for (const model::Node* node : sorted) {
       if (!Wanted(filter.node, node->name)) continue;
-      ClassNodeInventory row{cls, node->name, 0, 0, ""};
+      ClassNodeInventory row{cls, node->name, 0, 0, "", {}};
       StatusOr<ClassDevices> got = SelectClassDevices(snapshot, *node, cls, features, options);
       if (!got.ok()) {
         row.error = std::string(got.status().message());
@@ -163,12 +177,32 @@ StatusOr<Inventory> ComputeInventory(const index::Snapshot& snapshot, const inde
       }
       const ClassDevices& selected = *got;
       CounterLedger ledger(*selected.pools, allocated);
+      std::map<std::pair<std::string, std::string>, std::vector<const index::Candidate*>> by_type;
       for (uint32_t i : selected.candidates) {
         const index::Candidate& c = selected.pools->candidates[i];
         if (!Wanted(filter.driver, c.slice->driver) || !Wanted(filter.pool, c.slice->pool)) continue;
         ++row.devices;
-        if (allocated.ConsumesCounters(c.uid) || (features.device_taints && Unschedulable(*c.device))) continue;
-        if (ledger.TryConsume(c.pool, *c.device).has_value()) ++row.free;  // the charge is released at once
+        const bool usable = !allocated.ConsumesCounters(c.uid) && !(features.device_taints && Unschedulable(*c.device));
+        if (usable && ledger.TryConsume(c.pool, *c.device).has_value()) ++row.free;  // released at once
+        if (c.device->consumes_counters.empty() || !features.partitionable_devices) continue;
+        const std::string& attribute = PartitionAttributeOf(
+            *c.slice, declaring.count({c.slice->driver, c.slice->pool}) > 0, filter.default_partition_type_attribute);
+        std::optional<std::string> type = attribute.empty() ? std::nullopt : PartitionTypeOf(c.slice->driver, *c.device, attribute);
+        if (!type) continue;
+        by_type[{attribute, *type}].push_back(&c);
+      }
+      for (const auto& [key, group] : by_type) {
+        ClassPartition& part = row.partitions.emplace_back(ClassPartition{key.first, key.second, 0, 0, 0});
+        CounterLedger successive(*selected.pools, allocated);  // each type alone, from what is in use now
+        for (const index::Candidate* c : group) {
+          ++part.devices;
+          if (allocated.ConsumesCounters(c->uid) || (features.device_taints && Unschedulable(*c->device))) continue;
+          if (ledger.TryConsume(c->pool, *c->device).has_value()) ++part.free;
+          if (std::optional<CounterCharge> charge = successive.TryConsume(c->pool, *c->device)) {
+            charge->Commit();  // stays consumed: the next device of this type sees it
+            ++part.allocatable;
+          }
+        }
       }
       if (row.devices == 0 && (!filter.driver.empty() || !filter.pool.empty())) continue;
       inv.classes.push_back(std::move(row));

@@ -27,7 +27,14 @@
 //     any of `nodes` the pool is relevant for;
 //   * per DeviceClass and node: the devices the class selects there (SelectClassDevices: the allocator's
 //     own selector evaluation and memo) and how many of them are free: not allocated, without a
-//     NoSchedule/NoExecute taint, and whose counter consumption still fits the pool's counters now.
+//     NoSchedule/NoExecute taint, and whose counter consumption still fits the pool's counters now;
+//   * per DeviceClass, node and partition type (the grouping attribute of pool_views.h): how many more
+//     devices of that type the class could still be given there, one after another, by the allocator's own
+//     candidate order and CounterLedger (first fit, as successive one-device claims would get them). Unlike
+//     the KEP's partitionSummary this works when placements of one type consume different counters
+//     (dynamic MIG), and counts only devices the class selects on that node.
+// Also KEP-5677's partitionSummary and shareableSummary per complete pool (pool_views.h), with their
+// validation errors when the pool has no other.
 //
 // Both views are computed only for complete pools, as in the KEP. Devices named by allocations but absent
 // from the index are not counted (the KEP counts them if they match a device name of the pool).
@@ -47,6 +54,7 @@
 
 #include "base/status.h"
 #include "core/alloc/allocator.h"
+#include "core/alloc/pool_views.h"
 #include "core/index/allocated_state.h"
 #include "core/index/snapshot.h"
 #include "core/model/node_selector.h"
@@ -89,6 +97,17 @@ struct PoolInventory {
   std::optional<std::string> validation_error;
   std::vector<CounterSetInventory> counter_sets;
   std::vector<SharedDeviceInventory> shared_devices;
+  std::vector<PartitionTypeStatus> partition_summary;  // KEP-5677, pool_views.h
+  std::optional<ShareableSummary> shareable_summary;   // KEP-5677, pool_views.h
+};
+
+// One partition type among the devices a class selects on a node.
+struct ClassPartition {
+  std::string attribute;    // grouping attribute (fully qualified)
+  std::string type;         // its value, e.g. "1g.10gb"
+  int64_t devices = 0;      // devices of this type the class selects on the node
+  int64_t free = 0;         // of those: not allocated, untainted, counters fit (each alone)
+  int64_t allocatable = 0;  // how many of them could be allocated one after another now
 };
 
 struct ClassNodeInventory {
@@ -97,6 +116,7 @@ struct ClassNodeInventory {
   int64_t devices = 0;  // devices the class selects on the node
   int64_t free = 0;     // of those: not allocated, untainted, counters fit
   std::string error;    // why the class could not be evaluated on the node (CEL runtime error, ...); counts 0
+  std::vector<ClassPartition> partitions;  // by (attribute, type); counter-consuming devices with a type only
 };
 
 struct Inventory {
@@ -112,6 +132,9 @@ struct InventoryFilter {
   std::string pool;
   std::string node;
   std::string device_class;
+  // Not a filter: the grouping attribute for partition types when no slice of a pool declares one
+  // (KEP-5677's defaultPartitionTypeAttribute); empty for none.
+  std::string default_partition_type_attribute;
 };
 
 StatusOr<Inventory> ComputeInventory(const index::Snapshot& snapshot, const index::AllocatedState& allocated,

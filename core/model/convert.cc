@@ -231,6 +231,7 @@ StatusOr<std::shared_ptr<const Slice>> ToModel(const api::ResourceSlice& slice) 
     }
     out->devices.push_back(std::move(dev).value());
   }
+  out->partition_type_attribute = spec.partition_type_attribute.value_or("");
   out->shared_counters.reserve(spec.shared_counters.size());
   for (const auto& cs : spec.shared_counters) {
     CounterSet set;

@@ -26,6 +26,7 @@ struct Slice {
   bool has_per_device_node_selection_field = false;  // field present (any value)
   std::vector<Device> devices;
   std::vector<CounterSet> shared_counters;
+  std::string partition_type_attribute;  // spec.partitionTypeAttribute; empty when unset
 
   bool has_node_name() const { return node_selection.node_name && !node_selection.node_name->empty(); }
 };

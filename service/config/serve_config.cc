@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "core/alloc/pool_views.h"
+
 namespace allot::svc {
 
 namespace {
@@ -127,6 +129,23 @@ const FlagSpec kServeFlags[] = {
      [](ServiceConfig& c, const std::string& v) {
        return Positive<long>("reservation-ttl", v,
                              [&](long n) { c.extender.reservation_ttl = std::chrono::seconds(n); });
+     }},
+    {"partition-type-attribute", "DOMAIN/NAME", "Tooling",
+     "default grouping attribute for partition types in /api/v1/inventory and its\ngauges where no slice declares "
+     "partitionTypeAttribute (e.g. gpu.nvidia.com/profile;\ndefault none)",
+     [](ServiceConfig& c, const std::string& v) {
+       if (!alloc::IsQualifiedAttributeName(v)) {
+         return InvalidArgumentError("--partition-type-attribute must be a fully qualified attribute name, <domain>/<name>");
+       }
+       c.extender.partition_type_attribute = v;
+       return OkStatus();
+     }},
+    {"inventory-pool-metrics", "true|false", "Tooling",
+     "also export allot_inventory_pool_devices{driver,pool,state} (one series set\nper pool; default false)",
+     [](ServiceConfig& c, const std::string& v) {
+       if (v != "true" && v != "false") return InvalidArgumentError("--inventory-pool-metrics must be true or false");
+       c.extender.inventory_pool_metrics = v == "true";
+       return OkStatus();
      }},
     {"log-format", "text|json", "Logging", "log line format on stderr (default text)",
      [](ServiceConfig& c, const std::string& v) {

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 #include "core/alloc/features.h"
 #include "core/alloc/scoring.h"
@@ -20,6 +21,10 @@ struct ExtenderOptions {
   uint64_t max_search_steps = 500000;
   std::chrono::seconds reservation_ttl{120};
   int max_write_attempts = 5;  // claim status writes retried on 409
+  // Tooling (service/tooling): the grouping attribute for partition types where no slice declares one and a
+  // request names none ("<domain>/<name>"; empty: none), and whether /metrics also has per-pool series.
+  std::string partition_type_attribute;
+  bool inventory_pool_metrics = false;
 };
 
 }  // namespace allot::svc

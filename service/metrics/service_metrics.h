@@ -59,6 +59,11 @@
         "refreshed on scrape.")                                                                                  \
   GAUGE(inventory_class_devices, "allot_inventory_class_devices", "class,state",                                 \
         "Devices a DeviceClass selects, summed over nodes, by state (selected, free), refreshed on scrape.")     \
+  GAUGE(inventory_partition_devices, "allot_inventory_partition_devices", "class,type,state",                     \
+        "Partitions of each type a DeviceClass selects, summed over nodes, by state (selected, free, allocatable: "\
+        "how many more fit one after another on each node), refreshed on scrape.")                              \
+  GAUGE(inventory_pool_devices, "allot_inventory_pool_devices", "driver,pool,state",                             \
+        "Devices of each complete pool by state (KEP-5677), only with --inventory-pool-metrics=true.")          \
   GAUGE(reservations_in_flight, "allot_reservations_in_flight", "",                                              \
         "Claims allocated by bind whose allocation the watch has not shown yet.")                                \
   COUNTER(reservations_released, "allot_reservations_released_total", "reason",                                  \

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "core/alloc/inventory.h"
+#include "core/alloc/pool_views.h"
 
 namespace allot::svc {
 namespace {
@@ -52,20 +53,55 @@ Json PoolJson(const alloc::PoolInventory& p) {
     }
     out["sharedDevices"] = devices;
   }
+  if (!p.partition_summary.empty()) {
+    Json types = Json::array();
+    for (const auto& t : p.partition_summary) {
+      types.push_back({{"attribute", t.attribute}, {"type", t.type}, {"total", t.total}, {"allocatable", t.allocatable}});
+    }
+    out["partitionSummary"] = types;
+  }
+  if (p.shareable_summary) {
+    Json capacity = Json::array();
+    for (const auto& c : p.shareable_summary->capacity) {
+      capacity.push_back({{"name", c.name}, {"total", c.total.ToString()}, {"consumed", c.consumed.ToString()},
+                          {"available", c.available.ToString()}});
+    }
+    out["shareableSummary"] = {{"fullyAvailableDevices", p.shareable_summary->fully_available_devices},
+                               {"partiallyAvailableDevices", p.shareable_summary->partially_available_devices},
+                               {"capacity", capacity}};
+  }
   return out;
 }
+
+Json ClassJson(const alloc::ClassNodeInventory& c) {
+  Json row = {{"class", c.device_class}, {"node", c.node}, {"devices", c.devices}, {"free", c.free}};
+  if (!c.error.empty()) row["error"] = c.error;
+  if (!c.partitions.empty()) {
+    Json parts = Json::array();
+    for (const auto& p : c.partitions) {
+      parts.push_back({{"attribute", p.attribute}, {"type", p.type}, {"devices", p.devices}, {"free", p.free},
+                       {"allocatable", p.allocatable}});
+    }
+    row["partitions"] = parts;
+  }
+  return row;
+}
+
+
 
 }  // namespace
 
 VerbReply Inventory(const VerbContext& ctx, const QueryParams& params) {
-  static constexpr std::array<const char*, 4> kKnown = {"driver", "pool", "node", "class"};
+  static constexpr std::array<const char*, 5> kKnown = {"driver", "pool", "node", "class", "partitionTypeAttribute"};
   alloc::InventoryFilter filter;
+  filter.default_partition_type_attribute = ctx.options.partition_type_attribute;  // the query overrides it
   for (const auto& [name, value] : params) {
     std::string* field = name == "driver" ? &filter.driver
                          : name == "pool" ? &filter.pool
                          : name == "node" ? &filter.node
                          : name == "class" ? &filter.device_class
-                                           : nullptr;
+                         : name == "partitionTypeAttribute" ? &filter.default_partition_type_attribute
+                                                            : nullptr;
     if (field == nullptr) {
       std::string known;
       for (const char* k : kKnown) known += std::string(known.empty() ? "" : ", ") + k;
@@ -74,6 +110,11 @@ VerbReply Inventory(const VerbContext& ctx, const QueryParams& params) {
     if (params.count(name) > 1) return JsonErrorReply(400, "query parameter " + name + ": given more than once");
     if (std::string problem = CheckValue(value); !problem.empty()) {
       return JsonErrorReply(400, "query parameter " + name + ": " + problem);
+    }
+    if (name == "partitionTypeAttribute" && !alloc::IsQualifiedAttributeName(value)) {
+      return JsonErrorReply(400, "query parameter " + name +
+                                     ": must be a fully qualified attribute name, <domain>/<name> (e.g. "
+                                     "gpu.nvidia.com/profile)");
     }
     *field = value;
   }
@@ -105,11 +146,7 @@ VerbReply Inventory(const VerbContext& ctx, const QueryParams& params) {
   Json pools = Json::array();
   for (const auto& p : inv->pools) pools.push_back(PoolJson(p));
   Json rows = Json::array();
-  for (const auto& c : inv->classes) {
-    Json row = {{"class", c.device_class}, {"node", c.node}, {"devices", c.devices}, {"free", c.free}};
-    if (!c.error.empty()) row["error"] = c.error;
-    rows.push_back(row);
-  }
+  for (const auto& c : inv->classes) rows.push_back(ClassJson(c));
   size_t in_flight = 0;
   for (const auto& r : state->reservations) {
     if (view.allocated->keys.count(r.claim_key) == 0) ++in_flight;

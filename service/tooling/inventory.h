@@ -4,7 +4,9 @@
 // a device bind has just handed out counts as allocated at once) and answers alloc::ComputeInventory over
 // it: the same device index, allocated state, selector memo and allocator code that filter and bind use.
 //
-// Query parameters, all optional, each at most once: driver, pool, node, class (see alloc::InventoryFilter).
+// Query parameters, all optional, each at most once: driver, pool, node, class (see alloc::InventoryFilter),
+// and partitionTypeAttribute (KEP-5677's defaultPartitionTypeAttribute, "<domain>/<name>": the grouping
+// attribute for partition types where no slice of a pool declares spec.partitionTypeAttribute).
 // An unknown parameter, a repeated or empty one, a value with whitespace or control characters or longer
 // than 253 bytes, a node or class allot does not know: 400 {"error": "query parameter <name>: <problem>"}.
 // Before the store synced: 503 {"error": ...}.
@@ -17,8 +19,12 @@
 //               "counterSets": [{"name": S, "counters": [{"name": C, "total": Q, "consumed": Q,
 //                                                        "available": Q}]}]?,
 //               "sharedDevices": [{"device": name, "inUse": bool,
-//                                  "capacity": [{"name": C, "total": Q, "consumed": Q, "available": Q}]}]?}],
-//    "classes": [{"class": K, "node": N, "devices": n, "free": n, "error": "..."?}],
+//                                  "capacity": [{"name": C, "total": Q, "consumed": Q, "available": Q}]}]?,
+//               "partitionSummary": [{"attribute": A, "type": T, "total": n, "allocatable": n}]?,
+//               "shareableSummary": {"fullyAvailableDevices": n, "partiallyAvailableDevices": n,
+//                                    "capacity": [{"name", "total", "consumed", "available"}]}?}],
+//    "classes": [{"class": K, "node": N, "devices": n, "free": n, "error": "..."?,
+//                 "partitions": [{"attribute": A, "type": T, "devices": n, "free": n, "allocatable": n}]?}],
 //    "inFlightReservations": n}
 // Pools by (driver, pool), classes by (class, node); quantities are canonical Kubernetes quantity strings.
 //

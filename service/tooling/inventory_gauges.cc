@@ -1,5 +1,6 @@
 #include "service/tooling/inventory_gauges.h"
 
+#include <initializer_list>
 #include <vector>
 
 #include "core/alloc/inventory.h"
@@ -7,14 +8,19 @@
 namespace allot::svc {
 namespace {
 
-using Values = std::map<std::pair<std::string, std::string>, double>;
+using Values = std::map<InventoryGauges::Key, double>;
 
-// Sets every child in `values`, removes the children of `*current` that are not in it.
-void Apply(prometheus::Family<prometheus::Gauge>& family, const char* label, const Values& values,
-           std::map<std::pair<std::string, std::string>, prometheus::Gauge*>* current) {
-  std::map<std::pair<std::string, std::string>, prometheus::Gauge*> next;
+// Sets every child in `values`, removes the children of `*current` that are not in it. `labels` name the
+// key's leading parts; the last part is always "state".
+void Apply(prometheus::Family<prometheus::Gauge>& family, std::initializer_list<const char*> labels,
+           const Values& values, std::map<InventoryGauges::Key, prometheus::Gauge*>* current) {
+  std::map<InventoryGauges::Key, prometheus::Gauge*> next;
   for (const auto& [key, value] : values) {
-    prometheus::Gauge* gauge = &family.Add({{label, key.first}, {"state", key.second}});
+    std::map<std::string, std::string> set;
+    auto part = key.begin();
+    for (const char* label : labels) set[label] = *part++;
+    set["state"] = key.back();
+    prometheus::Gauge* gauge = &family.Add(set);
     gauge->Set(value);
     next.emplace(key, gauge);
   }
@@ -38,26 +44,41 @@ void InventoryGauges::Refresh() {
   }
   alloc::Options options;
   options.cel_cache = &ctx_.cel_cache;
+  alloc::InventoryFilter all;
+  all.default_partition_type_attribute = ctx_.options.partition_type_attribute;
   StatusOr<alloc::Inventory> inv =
-      alloc::ComputeInventory(*view.devices, *state->allocated, nodes, classes, {}, ctx_.options.features, options);
+      alloc::ComputeInventory(*view.devices, *state->allocated, nodes, classes, all, ctx_.options.features, options);
   if (!inv.ok()) return;
 
   Values drivers;
+  Values pools;
   for (const auto& p : inv->pools) {
     if (!p.counts) continue;
-    drivers[{p.driver, "total"}] += static_cast<double>(p.counts->total_devices);
-    drivers[{p.driver, "allocated"}] += static_cast<double>(p.counts->allocated_devices);
-    drivers[{p.driver, "available"}] += static_cast<double>(p.counts->available_devices);
-    drivers[{p.driver, "unavailable"}] += static_cast<double>(p.counts->unavailable_devices);
+    const std::pair<const char*, int64_t> counts[] = {{"total", p.counts->total_devices},
+                                                      {"allocated", p.counts->allocated_devices},
+                                                      {"available", p.counts->available_devices},
+                                                      {"unavailable", p.counts->unavailable_devices}};
+    for (const auto& [name, n] : counts) {
+      drivers[{p.driver, name}] += static_cast<double>(n);
+      if (ctx_.options.inventory_pool_metrics) pools[{p.driver, p.pool, name}] = static_cast<double>(n);
+    }
   }
   Values per_class;
+  Values partitions;
   for (const auto& row : inv->classes) {
     per_class[{row.device_class, "selected"}] += static_cast<double>(row.devices);
     per_class[{row.device_class, "free"}] += static_cast<double>(row.free);
+    for (const auto& part : row.partitions) {
+      partitions[{row.device_class, part.type, "selected"}] += static_cast<double>(part.devices);
+      partitions[{row.device_class, part.type, "free"}] += static_cast<double>(part.free);
+      partitions[{row.device_class, part.type, "allocatable"}] += static_cast<double>(part.allocatable);
+    }
   }
   MutexLock lock(mu_);
-  Apply(*metrics_.inventory_devices, "driver", drivers, &drivers_);
-  Apply(*metrics_.inventory_class_devices, "class", per_class, &classes_);
+  Apply(*metrics_.inventory_devices, {"driver"}, drivers, &drivers_);
+  Apply(*metrics_.inventory_class_devices, {"class"}, per_class, &classes_);
+  Apply(*metrics_.inventory_partition_devices, {"class", "type"}, partitions, &partitions_);
+  Apply(*metrics_.inventory_pool_devices, {"driver", "pool"}, pools, &pools_);
 }
 
 }  // namespace allot::svc

@@ -3,6 +3,8 @@
 #include "service/tooling/inventory.h"
 #include "service/tooling/inventory_gauges.h"
 
+#include <map>
+
 #include <httplib.h>
 #include <gtest/gtest.h>
 
@@ -94,6 +96,36 @@ TEST_F(InventoryRouteTest, FiltersNarrowTheAnswer) {
   EXPECT_EQ(by_node["classes"][0]["devices"], 8);
 }
 
+TEST_F(InventoryRouteTest, PartitionsPerClassAndKepSummaries) {
+  Json inv = Get({{"node", "dgx-h100-01"}, {"class", "mig.nvidia.com"},
+                  {"partitionTypeAttribute", "gpu.nvidia.com/profile"}});
+  ASSERT_EQ(inv["classes"].size(), 1u);
+  const Json& parts = inv["classes"][0]["partitions"];
+  std::map<std::string, Json> by_type;
+  for (const Json& p : parts) by_type[p["type"].get<std::string>()] = p;
+  ASSERT_TRUE(by_type.count("7g.80gb") && by_type.count("1g.10gb")) << parts.dump(2);
+  EXPECT_EQ(by_type["7g.80gb"], Json::parse(R"({"attribute": "gpu.nvidia.com/profile", "type": "7g.80gb",
+      "devices": 8, "free": 8, "allocatable": 8})"));
+  EXPECT_EQ(by_type["1g.10gb"]["allocatable"], 56);  // 7 per idle H100
+  // KEP-5677 groups by the same attribute, but the whole-GPU devices consume counters without a profile.
+  ASSERT_EQ(inv["pools"].size(), 1u);
+  EXPECT_EQ(inv["pools"][0]["validationError"].get<std::string>().rfind("PartitionTypeMissing: device", 0), 0u)
+      << inv["pools"][0];
+  EXPECT_FALSE(inv["pools"][0].contains("partitionSummary"));
+  // Without the parameter there is no grouping attribute: no partitions, no error.
+  Json plain = Get({{"node", "dgx-h100-01"}, {"class", "mig.nvidia.com"}});
+  EXPECT_FALSE(plain["classes"][0].contains("partitions"));
+  EXPECT_FALSE(plain["pools"][0].contains("validationError"));
+
+  Json shared = Get({{"pool", "shared-gpu-node-1"}});
+  ASSERT_EQ(shared["pools"].size(), 1u);
+  const Json& summary = shared["pools"][0]["shareableSummary"];
+  EXPECT_EQ(summary["fullyAvailableDevices"], 8) << summary;
+  EXPECT_EQ(summary["partiallyAvailableDevices"], 0);
+  ASSERT_FALSE(summary["capacity"].empty());
+  for (const Json& c : summary["capacity"]) EXPECT_EQ(c["consumed"], "0") << c;
+}
+
 TEST_F(InventoryRouteTest, BadQueryParametersAre400NamingTheParameter) {
   struct Case {
     QueryParams params;
@@ -106,6 +138,8 @@ TEST_F(InventoryRouteTest, BadQueryParametersAre400NamingTheParameter) {
       {{{"node", "ghost-node"}}, "query parameter node: node \"ghost-node\" not found"},
       {{{"class", "no-such-class"}}, "query parameter class: device class \"no-such-class\" not found"},
       {{{"driver", "a b"}}, "query parameter driver: contains whitespace"},
+      {{{"partitionTypeAttribute", "profile"}}, "query parameter partitionTypeAttribute: must be a fully qualified"},
+      {{{"partitionTypeAttribute", "a/b/c"}}, "query parameter partitionTypeAttribute: must be a fully qualified"},
   };
   for (const Case& c : cases) {
     VerbReply reply = Inventory(fx_.extender->context(), c.params);
@@ -169,7 +203,7 @@ TEST_F(InventoryRouteTest, ServedOverHttpAtItsPathAndUnderTheUrlPrefix) {
   auto bad = client.Get("/api/v1/inventory?nodes=gpu-node-1");
   ASSERT_TRUE(bad);
   EXPECT_EQ(bad->status, 400);
-  EXPECT_EQ(Json::parse(bad->body)["error"], "query parameter nodes: unknown (known: driver, pool, node, class)");
+  EXPECT_EQ(Json::parse(bad->body)["error"], "query parameter nodes: unknown (known: driver, pool, node, class, partitionTypeAttribute)");
   http.Stop();
 }
 
@@ -204,6 +238,40 @@ TEST_F(InventoryRouteTest, GaugesPerDriverAndClass) {
   ASSERT_TRUE(res);
   EXPECT_NE(res->body.find("allot_inventory_devices{driver=\"gpu.example.com\",state=\"total\"} 24"), std::string::npos);
   http.Stop();
+}
+
+TEST(InventoryGaugesFlagsTest, PartitionGaugesAndPerPoolSeriesFollowTheFlags) {
+  ExtenderOptions options;
+  options.partition_type_attribute = "gpu.nvidia.com/profile";
+  options.inventory_pool_metrics = true;
+  ExtenderFixture fx(options);
+  fx.LoadDemo();
+  fx.Start();
+  InventoryGauges gauges(fx.extender->context(), fx.metrics);
+  gauges.Refresh();
+  auto partition = [&](const char* type, const char* state) {
+    return fx.metrics.ValueForTest("allot_inventory_partition_devices",
+                                   {{"class", "mig.nvidia.com"}, {"type", type}, {"state", state}});
+  };
+  EXPECT_EQ(partition("7g.80gb", "selected"), 8);
+  EXPECT_EQ(partition("7g.80gb", "allocatable"), 8);
+  EXPECT_EQ(partition("1g.10gb", "allocatable"), 56);
+  EXPECT_EQ(fx.metrics.ValueForTest("allot_inventory_pool_devices",
+                                    {{"driver", "gpu.example.com"}, {"pool", "gpu-node-1"}, {"state", "total"}}),
+            8);
+  // The route takes the flag as its default partitionTypeAttribute.
+  VerbReply reply = Inventory(fx.extender->context(), {{"node", "dgx-h100-01"}, {"class", "mig.nvidia.com"}});
+  ASSERT_EQ(reply.status, 200);
+  EXPECT_TRUE(Json::parse(reply.body)["classes"][0].contains("partitions"));
+}
+
+TEST_F(InventoryRouteTest, NoPartitionOrPoolSeriesByDefault) {
+  InventoryGauges gauges(fx_.extender->context(), fx_.metrics);
+  gauges.Refresh();
+  const std::string text = fx_.metrics.Serialize();
+  EXPECT_EQ(text.find("allot_inventory_partition_devices{"), std::string::npos);
+  EXPECT_EQ(text.find("allot_inventory_pool_devices{"), std::string::npos);
+  EXPECT_NE(text.find("allot_inventory_devices{"), std::string::npos);
 }
 
 TEST(InventoryNotSyncedTest, Is503BeforeTheStoreSynced) {
