@@ -115,7 +115,7 @@ NodeExplanation ExplainNode(const index::Snapshot& snapshot, const index::Alloca
   }
 
   internal::Search search(snapshot, allocated, node, claims, features, opts, opts.cel_cache);
-  StatusOr<internal::StageReport> report = search.ExplainStages(options.holders);
+  StatusOr<internal::StageReport> report = search.ExplainStages(options.holders, options.messages);
   if (!report.ok()) {
     if (out.error.ok()) out.error = report.status();
     return out;
@@ -144,7 +144,7 @@ NodeExplanation ExplainNode(const index::Snapshot& snapshot, const index::Alloca
       StatusOr<std::optional<AllocationResults>> relaxed = fits(prefix);
       if (relaxed.ok() && relaxed->has_value()) {
         std::string msg = "each request fits alone, and together without constraints, but no choice satisfies ";
-        const auto& texts = report->constraints[k];
+        const auto& texts = report->constraints[k];  // empty without messages
         for (size_t i = 0; i < texts.size(); ++i) msg += (i > 0 ? "; " : "") + texts[i];
         if (!others.empty()) msg += "; next to claims " + others;
         out.reasons.push_back(Reason{name, ConstrainedRequests(claim), ReasonCode::kConstraintUnsatisfiable, msg});

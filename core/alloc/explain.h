@@ -105,6 +105,10 @@ struct ExplainOptions {
   // the verdict is not computed again (filter's fan-out explains the nodes it found not to fit). With a
   // wrong claim here `fits` stays false and the reasons may be empty.
   bool known_not_to_fit = false;
+  // False: decide the codes only; Reason::message is then empty or a short fixed text (no counting or
+  // wording of near misses per device). Filter's texts carry no messages; this keeps explaining thousands
+  // of failing nodes cheap. The codes are the same either way.
+  bool messages = true;
 };
 
 struct NodeExplanation {

@@ -23,7 +23,8 @@ void Explain(const index::Snapshot& snapshot, const index::AllocatedState& alloc
   explain.allocate = options.allocate;
   explain.allocate.stats = nullptr;
   explain.allocate.max_steps = options.steps_per_node;
-  explain.known_not_to_fit = true;  // no holders: filter's texts name no other claims
+  explain.known_not_to_fit = true;
+  explain.messages = false;  // codes only, no holders: filter's texts name neither devices nor other claims
   if (!CheckInterrupted(explain.allocate, node.name).ok()) return;
   const auto start = std::chrono::steady_clock::now();
   NodeExplanation e = ExplainNode(snapshot, allocated, node, claims, features, explain);

@@ -15,8 +15,9 @@
 // check after it, gets kError with kDeadlineExceeded (or kCancelled), never kFits; nodes that
 // finished in time keep their verdict. Callers should treat any such kError as a timed-out filter.
 // Reasons (options.explain_failures): a node found kDoesNotFit is explained by the same worker right after
-// its verdict (alloc::ExplainNode with known_not_to_fit: the staged narrowing, and only when every request
-// passes it alone, the per-claim searches), so explanations run in parallel and only for failing nodes.
+// its verdict (alloc::ExplainNode with known_not_to_fit and without messages: the codes of the staged
+// narrowing, and only when every request passes it alone, the per-claim searches), so explanations run in
+// parallel and only for failing nodes.
 // They share the node's deadline, cancellation and step budget but never change a verdict: a node whose
 // explanation is not started before the deadline, or ends in an error (deadline, budget, …), stays
 // kDoesNotFit with empty `reasons`. kFits, kNodeFailure, kError and kSkipped nodes are never explained.
