@@ -18,8 +18,8 @@
 //    (error_ms) and the load goes on. Prints p50/p99/max latency and requests/s per verb, RSS after the
 //    load, and one JSON line with everything.
 //    --pod mismatch / count make the filtered pod's claim fail on every node (its selector matches no
-//    device: SelectorMismatch; it asks for 1000 devices: InsufficientDevices), to measure what explaining
-//    the failing nodes costs (compare with --serve-arg --filter-reasons=false); the binds still use
+//    device: SelectorMismatch; with --shape plain, count asks for 11 devices: InsufficientDevices), to
+//    measure what explaining the failing nodes costs (compare with --serve-arg --filter-reasons=false); the binds still use
 //    pods that fit, and prioritize gets the (empty) feasible list. The JSON line then also carries the number
 //    of distinct FailedNodes texts and one of them.
 // The server is stopped with SIGTERM (then SIGKILL after --stop-timeout-s, default 10 s; raise it when --allot
@@ -243,7 +243,7 @@ std::optional<json> CreatePodAndClaim(httplib::Client& cli, const std::string& s
     exactly["selectors"] = {{{"cel", {{"expression", shape == "plain" ? "device.driver == 'no-such-driver'"
                                                                       : "device.attributes['gpu.nvidia.com'].profile == 'no-such-profile'"}}}}};
   } else if (pod_mode == "count") {
-    exactly["count"] = 1000;
+    exactly["count"] = 11;  // one more than a plain node has (--pod count needs --shape plain)
   }
   if (!Post(cli, "/api/v1/demo/objects", claim.dump(), nullptr)) return std::nullopt;
   const std::string claim_path = "/api/v1/claims/default/" + name;
@@ -467,5 +467,6 @@ int main(int argc, char** argv) {
   }
   if (f.nodes < 1 || f.requests < 1 || (f.shape != "h100mig" && f.shape != "plain")) return 2;
   if (f.pod != "fits" && f.pod != "mismatch" && f.pod != "count") return 2;
+  if (f.pod == "count" && f.shape != "plain") return 2;  // 9 of the 56 1g.10gb slots of a node would fit
   return Run(f);
 }
