@@ -2,7 +2,7 @@
 //
 //   filter_load --allot build/service/allot [--nodes 500] [--shape h100mig|plain] [--requests 100]
 //               [--binds 20] [--time-limit-s 60] [--ready-timeout-s 600] [--serve-arg ARG]... [--keep-dir]
-//               [--stop-timeout-s 10]
+//               [--stop-timeout-s 10] [--pod fits|mismatch|count]
 //
 // 1. Writes a demo directory (temp dir) with N nodes, each carrying either the 8 x H100 80GB
 //    DynamicMIG slices of tests/testdata/data/nvidia-h100-80gb-x8-dynmig.json (9 slices, 208
@@ -17,6 +17,11 @@
 //    early at --time-limit-s; a filter answering an Error (deadline) is counted, timed apart
 //    (error_ms) and the load goes on. Prints p50/p99/max latency and requests/s per verb, RSS after the
 //    load, and one JSON line with everything.
+//    --pod mismatch / count make the filtered pod's claim fail on every node (its selector matches no
+//    device: SelectorMismatch; with --shape plain, count asks for 11 devices: InsufficientDevices), to
+//    measure what explaining the failing nodes costs (compare with --serve-arg --filter-reasons=false); the binds still use
+//    pods that fit, and prioritize gets the (empty) feasible list. The JSON line then also carries the number
+//    of distinct FailedNodes texts and one of them.
 // The server is stopped with SIGTERM (then SIGKILL after --stop-timeout-s, default 10 s; raise it when --allot
 // runs the server under valgrind, which writes its profile at exit). Exit code 0, 1 on any failure.
 #include <arpa/inet.h>
@@ -57,6 +62,7 @@ struct Flags {
   bool keep_dir = false;
   int stop_timeout_s = 10;
   std::string shape = "h100mig";  // h100mig | plain
+  std::string pod = "fits";       // fits | mismatch | count: the filtered pod's claim
   std::vector<std::string> serve_args;  // extra `allot serve` arguments (--serve-arg, repeatable)
 };
 
@@ -216,7 +222,8 @@ std::optional<json> Post(httplib::Client& cli, const std::string& path, const st
 
 // Creates claim `name` (one 1g.10gb MIG device, or one plain device) and pod `name` using it,
 // waits until the server's watch shows the claim (GET /api/v1/claims/...), returns the pod.
-std::optional<json> CreatePodAndClaim(httplib::Client& cli, const std::string& shape, const std::string& name) {
+std::optional<json> CreatePodAndClaim(httplib::Client& cli, const std::string& shape, const std::string& name,
+                                      const std::string& pod_mode = "fits") {
   json claim = {{"apiVersion", "resource.k8s.io/v1"},
                 {"kind", "ResourceClaim"},
                 {"metadata", {{"name", name}, {"namespace", "default"}}},
@@ -230,6 +237,13 @@ std::optional<json> CreatePodAndClaim(httplib::Client& cli, const std::string& s
                           {{{"cel", {{"expression", "device.attributes['gpu.nvidia.com'].profile == '1g.10gb'"}}}}}}}}}}}}}}}};
   if (shape == "plain") {
     claim["spec"]["devices"]["requests"][0]["exactly"] = {{"deviceClassName", "test-class"}};
+  }
+  json& exactly = claim["spec"]["devices"]["requests"][0]["exactly"];
+  if (pod_mode == "mismatch") {
+    exactly["selectors"] = {{{"cel", {{"expression", shape == "plain" ? "device.driver == 'no-such-driver'"
+                                                                      : "device.attributes['gpu.nvidia.com'].profile == 'no-such-profile'"}}}}};
+  } else if (pod_mode == "count") {
+    exactly["count"] = 11;  // one more than a plain node has (--pod count needs --shape plain)
   }
   if (!Post(cli, "/api/v1/demo/objects", claim.dump(), nullptr)) return std::nullopt;
   const std::string claim_path = "/api/v1/claims/default/" + name;
@@ -303,7 +317,8 @@ int Run(const Flags& f) {
     out["rss_bytes_per_device"] = devices ? rss_ready * 1024.0 / devices : 0.0;
     std::fprintf(stderr, "ready after %.0f ms, RSS %ld MiB (peak %ld MiB)\n", ready_ms, rss_ready / 1024,
                  rss_peak / 1024);
-    std::optional<json> pod = CreatePodAndClaim(cli, f.shape, "load-0");
+    std::optional<json> pod = CreatePodAndClaim(cli, f.shape, "load-0", f.pod);
+    out["pod"] = f.pod;
     if (pod) {
       json names = json::array();
       for (int i = 0; i < f.nodes; ++i) names.push_back(NodeName(i));
@@ -329,6 +344,15 @@ int Run(const Flags& f) {
         }
         filter.ms.push_back(ms);
         if (filter.ms.size() == 1 && (*r)["NodeNames"].is_array()) feasible = (*r)["NodeNames"];
+        if (filter.ms.size() == 1 && (*r)["FailedNodes"].is_object()) {
+          std::vector<std::string> texts;
+          for (const auto& [node, text] : (*r)["FailedNodes"].items()) texts.push_back(text.get<std::string>());
+          std::sort(texts.begin(), texts.end());
+          texts.erase(std::unique(texts.begin(), texts.end()), texts.end());
+          out["failed_nodes"] = (*r)["FailedNodes"].size();
+          out["failed_texts"] = texts.size();
+          if (!texts.empty()) out["failed_text"] = texts.front();
+        }
       }
       filter.wall_ms = MsSince(t0);
       out["filter"] = filter.Summary();
@@ -430,15 +454,19 @@ int main(int argc, char** argv) {
       f.serve_args.push_back(next());
     } else if (a == "--keep-dir") {
       f.keep_dir = true;
+    } else if (a == "--pod") {
+      f.pod = next();
     } else if (a == "--stop-timeout-s") {
       f.stop_timeout_s = std::atoi(next().c_str());
     } else {
       std::fprintf(stderr, "usage: filter_load [--allot PATH] [--nodes N] [--requests N] [--binds N] "
                            "[--shape h100mig|plain] [--time-limit-s S] [--ready-timeout-s S] [--serve-arg ARG]... "
-                           "[--keep-dir] [--stop-timeout-s S]\n");
+                           "[--keep-dir] [--stop-timeout-s S] [--pod fits|mismatch|count]\n");
       return 2;
     }
   }
   if (f.nodes < 1 || f.requests < 1 || (f.shape != "h100mig" && f.shape != "plain")) return 2;
+  if (f.pod != "fits" && f.pod != "mismatch" && f.pod != "count") return 2;
+  if (f.pod == "count" && f.shape != "plain") return 2;  // 9 of the 56 1g.10gb slots of a node would fit
   return Run(f);
 }

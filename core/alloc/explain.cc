@@ -55,6 +55,32 @@ std::string_view ReasonCodeName(ReasonCode code) {
   return "Unknown";
 }
 
+std::string_view ReasonCodeSummary(ReasonCode code) {
+  switch (code) {
+    case ReasonCode::kClassNotFound: return "the DeviceClass does not exist";
+    case ReasonCode::kNoDevices: return "no device passes the DeviceClass selectors";
+    case ReasonCode::kSelectorMismatch: return "no device of the class passes the request's selectors";
+    case ReasonCode::kSelectorError: return "a selector failed to compile or to evaluate";
+    case ReasonCode::kTaintNotTolerated: return "matching devices have taints the request does not tolerate";
+    case ReasonCode::kDevicesInUse: return "all matching devices are allocated";
+    case ReasonCode::kCountersExhausted: return "the shared counters of the free matching devices are used up";
+    case ReasonCode::kCapacityExhausted: return "free matching devices lack the capacity requested";
+    case ReasonCode::kInsufficientDevices: return "fewer usable devices than requested";
+    case ReasonCode::kConstraintUnsatisfiable: return "no choice of devices satisfies the claim's constraints";
+  }
+  return "unknown reason";
+}
+
+std::optional<ReasonCode> ReasonCodeOfError(const Status& status) {
+  if (status.code() == StatusCode::kNotFound) return ReasonCode::kClassNotFound;
+  if (status.code() == StatusCode::kInvalidArgument &&
+      (status.message().find("CEL runtime error") != std::string_view::npos ||
+       status.message().find("CEL compile error") != std::string_view::npos)) {
+    return ReasonCode::kSelectorError;
+  }
+  return std::nullopt;
+}
+
 NodeExplanation ExplainNode(const index::Snapshot& snapshot, const index::AllocatedState& allocated,
                             const model::Node& node, const std::vector<const api::ResourceClaim*>& claims,
                             const Features& features, const ExplainOptions& options) {
@@ -71,7 +97,8 @@ NodeExplanation ExplainNode(const index::Snapshot& snapshot, const index::Alloca
     return Allocate(snapshot, allocated, node, subset, features, opts);
   };
 
-  StatusOr<std::optional<AllocationResults>> verdict = fits(claims);
+  StatusOr<std::optional<AllocationResults>> verdict =
+      options.known_not_to_fit ? StatusOr<std::optional<AllocationResults>>(std::nullopt) : fits(claims);
   if (verdict.ok() && verdict->has_value()) {
     out.fits = true;
     return out;
@@ -84,15 +111,11 @@ NodeExplanation ExplainNode(const index::Snapshot& snapshot, const index::Alloca
     }
     // A missing class and a selector error are reasons; anything else is reported as the node's error
     // (the stages may still name reasons next to it, e.g. for an invalid pool).
-    const bool is_reason = s.code() == StatusCode::kNotFound ||
-                           (s.code() == StatusCode::kInvalidArgument &&
-                            (s.message().find("CEL runtime error") != std::string_view::npos ||
-                             s.message().find("CEL compile error") != std::string_view::npos));
-    if (!is_reason) out.error = s;
+    if (!ReasonCodeOfError(s).has_value()) out.error = s;
   }
 
   internal::Search search(snapshot, allocated, node, claims, features, opts, opts.cel_cache);
-  StatusOr<internal::StageReport> report = search.ExplainStages(options.holders);
+  StatusOr<internal::StageReport> report = search.ExplainStages(options.holders, options.messages);
   if (!report.ok()) {
     if (out.error.ok()) out.error = report.status();
     return out;
@@ -121,7 +144,7 @@ NodeExplanation ExplainNode(const index::Snapshot& snapshot, const index::Alloca
       StatusOr<std::optional<AllocationResults>> relaxed = fits(prefix);
       if (relaxed.ok() && relaxed->has_value()) {
         std::string msg = "each request fits alone, and together without constraints, but no choice satisfies ";
-        const auto& texts = report->constraints[k];
+        const auto& texts = report->constraints[k];  // empty without messages
         for (size_t i = 0; i < texts.size(); ++i) msg += (i > 0 ? "; " : "") + texts[i];
         if (!others.empty()) msg += "; next to claims " + others;
         out.reasons.push_back(Reason{name, ConstrainedRequests(claim), ReasonCode::kConstraintUnsatisfiable, msg});

@@ -73,6 +73,14 @@ inline constexpr int kReasonCodeCount = 10;
 // "ClassNotFound", "NoDevices", ...: the wire names.
 std::string_view ReasonCodeName(ReasonCode code);
 
+// A fixed, node-independent description of the code ("all matching devices are allocated"), for texts that
+// must read the same on every node that fails for that code (filter's FailedNodes, docs/extender-api.md).
+std::string_view ReasonCodeSummary(ReasonCode code);
+
+// The code of an Allocate error that is a reason rather than a failure of the node: kNotFound (a missing
+// DeviceClass) is ClassNotFound, a CEL compile or runtime error is SelectorError; nullopt otherwise.
+std::optional<ReasonCode> ReasonCodeOfError(const Status& status);
+
 struct Reason {
   std::string claim;    // "ns/name" (or "name")
   std::string request;  // "gpu", "gpu/small" for a subrequest, "a,b" for a constraint over several requests
@@ -93,6 +101,14 @@ struct ExplainOptions {
   // build_results is ignored (verdicts only).
   Options allocate;
   std::vector<Holder> holders;
+  // The caller has just run Allocate with these inputs and it returned no allocation (not an error), so
+  // the verdict is not computed again (filter's fan-out explains the nodes it found not to fit). With a
+  // wrong claim here `fits` stays false and the reasons may be empty.
+  bool known_not_to_fit = false;
+  // False: decide the codes only; Reason::message is then empty or a short fixed text (no counting or
+  // wording of near misses per device). Filter's texts carry no messages; this keeps explaining thousands
+  // of failing nodes cheap. The codes are the same either way.
+  bool messages = true;
 };
 
 struct NodeExplanation {

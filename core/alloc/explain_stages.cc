@@ -14,7 +14,7 @@
 
 namespace allot::alloc::internal {
 
-StatusOr<StageReport> Search::ExplainStages(const std::vector<Holder>& holders) {
+StatusOr<StageReport> Search::ExplainStages(const std::vector<Holder>& holders, bool messages) {
   ALLOT_ASSIGN_OR_RETURN(pools_, index::GatherPoolsShared(snapshot_, node_, features_.partitionable_devices));
   in_use_.assign(pools_->candidates.size(), 0);
   results_.resize(claims_.size());
@@ -53,7 +53,7 @@ StatusOr<StageReport> Search::ExplainStages(const std::vector<Holder>& holders) 
         ALLOT_RETURN_IF_ERROR(prepared);
         rd.all_mode = all;
         std::vector<uint32_t> usable;
-        ALLOT_ASSIGN_OR_RETURN(std::optional<Reason> reason, NarrowRequest(cd, rd, holders, &usable));
+        ALLOT_ASSIGN_OR_RETURN(std::optional<Reason> reason, NarrowRequest(cd, rd, holders, messages, &usable));
         if (reason) {
           reason->request = request;
           failed.push_back(std::move(*reason));
@@ -88,6 +88,7 @@ StatusOr<StageReport> Search::ExplainStages(const std::vector<Holder>& holders) 
       }
     }
     for (const api::DeviceConstraint& c : claim.spec.devices.constraints) {
+      if (!messages) break;
       const bool match = c.match_attribute.has_value();
       const std::string attribute = match ? *c.match_attribute : c.distinct_attribute.value_or("");
       std::vector<std::string> requests = c.requests;
@@ -113,7 +114,7 @@ StatusOr<StageReport> Search::ExplainStages(const std::vector<Holder>& holders) 
 }
 
 StatusOr<std::optional<Reason>> Search::NarrowRequest(const ClaimData& cd, RequestData& rd,
-                                                      const std::vector<Holder>& holders,
+                                                      const std::vector<Holder>& holders, bool messages,
                                                       std::vector<uint32_t>* usable) {
   const auto& candidates = pools_->candidates;
   auto fail = [&](ReasonCode code, std::string message) -> StatusOr<std::optional<Reason>> {
@@ -133,7 +134,7 @@ StatusOr<std::optional<Reason>> Search::NarrowRequest(const ClaimData& cd, Reque
   std::map<std::string, size_t> drivers;  // of every candidate, for NoDevices
   for (uint32_t i = 0; i < candidates.size(); ++i) {
     const index::Candidate& c = candidates[i];
-    ++drivers[c.slice->driver];
+    if (messages) ++drivers[c.slice->driver];
     if (!features_.device_binding_and_status && c.device->has_binding_conditions) continue;
     StatusOr<bool> ok = SelectorsMatch(cd, rd.device_class, rd.device_class->source.spec.selectors, c);
     if (!ok.ok()) {
@@ -153,6 +154,7 @@ StatusOr<std::optional<Reason>> Search::NarrowRequest(const ClaimData& cd, Reque
       return fail(ReasonCode::kSelectorError, std::string(first_error.message()) + " (on " +
                                                   count_text(errors, "device") + ")");
     }
+    if (!messages) return fail(ReasonCode::kNoDevices, "");
     std::string skipped;
     for (const index::Pool& p : pools_->pools) {
       if (!p.incomplete && !p.invalid) continue;
@@ -180,6 +182,7 @@ StatusOr<std::optional<Reason>> Search::NarrowRequest(const ClaimData& cd, Reque
       return fail(ReasonCode::kSelectorError, std::string(first_error.message()) + " (on " +
                                                   count_text(errors, "device") + ")");
     }
+    if (!messages) return fail(ReasonCode::kSelectorMismatch, "");
     return fail(ReasonCode::kSelectorMismatch,
                 "0 of " + count_text(in_class.size(), "device") + " of class " + class_name +
                     " pass: " + SelectorList(*rd.selectors) + SeenValues(*rd.selectors, *pools_, in_class));
@@ -225,6 +228,7 @@ StatusOr<std::optional<Reason>> Search::NarrowRequest(const ClaimData& cd, Reque
       tolerated.push_back(i);
       continue;
     }
+    if (!messages) continue;
     for (const model::Taint& t : d.taints) {
       if (t.effect == "NoSchedule" || t.effect == "NoExecute") ++taints[t.key + "=" + t.value + ":" + t.effect];
     }
@@ -245,6 +249,7 @@ StatusOr<std::optional<Reason>> Search::NarrowRequest(const ClaimData& cd, Reque
     }
   }
   if (stage_failed(unallocated.size())) {
+    if (!messages) return fail(ReasonCode::kDevicesInUse, "");
     std::map<index::DeviceUid, std::vector<const Holder*>> by_uid;
     for (const Holder& h : holders) {
       if (h.allocation == nullptr) continue;
@@ -290,6 +295,7 @@ StatusOr<std::optional<Reason>> Search::NarrowRequest(const ClaimData& cd, Reque
       countable.push_back(i);
       continue;
     }
+    if (!messages) continue;
     for (const model::CounterConsumption& cc : d.consumes_counters) {
       std::optional<CounterLedger::Availability> avail = Ledger().InitialAvailability(c.pool, cc.counter_set);
       if (!avail) continue;
@@ -320,7 +326,7 @@ StatusOr<std::optional<Reason>> Search::NarrowRequest(const ClaimData& cd, Reque
       fitting.push_back(i);
       continue;
     }
-    if (capacity_misses.size() >= kListed) continue;
+    if (!messages || capacity_misses.size() >= kListed) continue;
     const index::Candidate& c = candidates[i];
     const index::CapacityMap* aggregated = allocated_.Aggregated(c.uid);
     std::string what;
@@ -361,6 +367,7 @@ StatusOr<std::optional<Reason>> Search::NarrowRequest(const ClaimData& cd, Reque
     bound = std::min(bound, AllocatableBound(mask));
   }
   if (bound < rd.num_devices) {
+    if (!messages) return fail(rd.all_mode ? ReasonCode::kCountersExhausted : ReasonCode::kInsufficientDevices, "");
     std::string msg = "needs " + count_text(static_cast<size_t>(rd.num_devices), "device") + ", " +
                       std::to_string(fitting.size()) + " of " + count_text(in_class.size(), "class device") +
                       " usable (" + std::to_string(in_class.size() - selected.size()) + " not selected, " +

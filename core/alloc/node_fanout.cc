@@ -14,6 +14,24 @@
 namespace allot::alloc {
 namespace {
 
+// The reasons of a node Allocate found not to fit, under the node's deadline and step budget; an
+// explanation that does not finish leaves `v->reasons` empty and the verdict as it is.
+void Explain(const index::Snapshot& snapshot, const index::AllocatedState& allocated, const model::Node& node,
+             const std::vector<const api::ResourceClaim*>& claims, const Features& features,
+             const FanoutOptions& options, NodeVerdict* v) {
+  ExplainOptions explain;
+  explain.allocate = options.allocate;
+  explain.allocate.stats = nullptr;
+  explain.allocate.max_steps = options.steps_per_node;
+  explain.known_not_to_fit = true;
+  explain.messages = false;  // codes only, no holders: filter's texts name neither devices nor other claims
+  if (!CheckInterrupted(explain.allocate, node.name).ok()) return;
+  const auto start = std::chrono::steady_clock::now();
+  NodeExplanation e = ExplainNode(snapshot, allocated, node, claims, features, explain);
+  v->explain_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (e.error.ok() && !e.fits) v->reasons = std::move(e.reasons);
+}
+
 NodeVerdict Evaluate(const index::Snapshot& snapshot, const index::AllocatedState& allocated, const model::Node& node,
                      const std::vector<const api::ResourceClaim*>& claims, const Features& features,
                      const FanoutOptions& options) {
@@ -43,6 +61,7 @@ NodeVerdict Evaluate(const index::Snapshot& snapshot, const index::AllocatedStat
     v.results = std::move(**r);
   } else {
     v.kind = NodeVerdict::Kind::kDoesNotFit;
+    if (options.explain_failures) Explain(snapshot, allocated, node, claims, features, options, &v);
   }
   return v;
 }

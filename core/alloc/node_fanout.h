@@ -14,6 +14,13 @@
 // started and inside Allocate. A node started after the deadline, or whose evaluation reaches a
 // check after it, gets kError with kDeadlineExceeded (or kCancelled), never kFits; nodes that
 // finished in time keep their verdict. Callers should treat any such kError as a timed-out filter.
+// Reasons (options.explain_failures): a node found kDoesNotFit is explained by the same worker right after
+// its verdict (alloc::ExplainNode with known_not_to_fit and without messages: the codes of the staged
+// narrowing, and only when every request passes it alone, the per-claim searches), so explanations run in
+// parallel and only for failing nodes.
+// They share the node's deadline, cancellation and step budget but never change a verdict: a node whose
+// explanation is not started before the deadline, or ends in an error (deadline, budget, …), stays
+// kDoesNotFit with empty `reasons`. kFits, kNodeFailure, kError and kSkipped nodes are never explained.
 //
 // Thread safety: Run() may be called concurrently from several threads (it shares the pool);
 // it must not be called from a task running on this fan-out's own pool.
@@ -27,6 +34,7 @@
 #include <vector>
 
 #include "core/alloc/allocator.h"
+#include "core/alloc/explain.h"
 
 namespace boost::asio {
 class thread_pool;
@@ -49,12 +57,17 @@ struct NodeVerdict {
   uint64_t selector_evaluations = 0;  // AllocateStats of this node's call
   uint64_t selector_memo_hits = 0;
   double seconds = 0;                 // wall time of this node's Allocate (0 if not evaluated)
+  // With FanoutOptions::explain_failures, for kDoesNotFit only: ExplainNode's reasons (empty when the
+  // explanation did not finish; see above), and the wall time spent on them.
+  std::vector<Reason> reasons;
+  double explain_seconds = 0;
 };
 
 struct FanoutOptions {
   size_t max_feasible = 0;      // 0 = evaluate every node
   uint64_t steps_per_node = 0;  // 0 = unlimited
   Options allocate;             // passed to every Allocate call (stats/max_steps are per node)
+  bool explain_failures = false;  // fill NodeVerdict::reasons of kDoesNotFit nodes
 };
 
 class NodeFanout {

@@ -128,7 +128,8 @@ class Search {
   // every claim, with this class's own predicates; no search. A prioritized-list request has reasons only when
   // every subrequest fails. Errors: Allocate's for input it cannot prepare (except a missing class, which is
   // ClassNotFound). `holders` only name who holds devices in messages.
-  StatusOr<StageReport> ExplainStages(const std::vector<Holder>& holders);
+  // `messages` false: codes only, every Reason::message and constraint text left empty (ExplainOptions::messages).
+  StatusOr<StageReport> ExplainStages(const std::vector<Holder>& holders, bool messages = true);
   // class_devices.cc: gathers the node's pools and prepares the claims like Run, then returns the candidates
   // (indices into gathered_pools()->candidates) that the first request of the first claim can select: its
   // class's selectors and its own, per-device node selection, the binding-conditions gate. Allocation state,
@@ -185,7 +186,7 @@ class Search {
 
   // explain_stages.cc
   StatusOr<std::optional<Reason>> NarrowRequest(const ClaimData& cd, RequestData& rd, const std::vector<Holder>& holders,
-                                                std::vector<uint32_t>* usable);
+                                                bool messages, std::vector<uint32_t>* usable);
 
   // results.cc
   StatusOr<AllocationResults> BuildResults();

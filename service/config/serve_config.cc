@@ -125,6 +125,14 @@ const FlagSpec kServeFlags[] = {
        c.extender.max_search_steps = static_cast<uint64_t>(*n);
        return OkStatus();
      }},
+    {"filter-reasons", "true|false", "Allocation",
+     "filter's FailedNodes name the reason codes of each node that does not fit\n(default true); false: the "
+     "generic \"cannot allocate all claims\"",
+     [](ServiceConfig& c, const std::string& v) {
+       if (v != "true" && v != "false") return InvalidArgumentError("--filter-reasons must be true or false");
+       c.extender.filter_reasons = v == "true";
+       return OkStatus();
+     }},
     {"reservation-ttl", "SEC", "Allocation", "how long a bind's in-memory reservation waits for the watch (default 120)",
      [](ServiceConfig& c, const std::string& v) {
        return Positive<long>("reservation-ttl", v,

@@ -19,6 +19,9 @@ struct ExtenderOptions {
   // Search steps per node and call (alloc::Options::max_steps; 0 = unlimited). A node whose search runs out
   // of steps fails the filter with that reason instead of holding the request until the deadline.
   uint64_t max_search_steps = 500000;
+  // filter's FailedNodes name the reason codes of each node that does not fit (the fan-out explains it,
+  // service/extender/filter_reasons.h); false restores the generic "cannot allocate all claims".
+  bool filter_reasons = true;
   std::chrono::seconds reservation_ttl{120};
   int max_write_attempts = 5;  // claim status writes retried on 409
   // Tooling (service/tooling): the grouping attribute for partition types where no slice declares one and a

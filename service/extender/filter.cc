@@ -3,7 +3,9 @@
 //
 // Per node: a node missing from the view, or outside the node selector of a claim that is already allocated
 // (or reserved by an in-flight bind), is unresolvable; otherwise the pending claims are allocated on it by the
-// fan-out (verdicts only, no results) within --filter-timeout-ms and --max-search-steps.
+// fan-out (verdicts only, no results) within --filter-timeout-ms and --max-search-steps. With --filter-reasons
+// (the default) the fan-out also explains each node that does not fit, and its FailedNodes text names the
+// reason codes (filter_reasons.h); without it the text is the generic "cannot allocate all claims".
 #include <algorithm>
 #include <chrono>
 #include <map>
@@ -18,6 +20,7 @@
 #include "core/alloc/node_fanout.h"
 #include "core/cel/selector.h"
 #include "core/model/convert.h"
+#include "service/extender/filter_reasons.h"
 #include "service/extender/seen_pods.h"
 #include "service/extender/verb_context.h"
 #include "service/metrics/service_metrics.h"
@@ -139,6 +142,7 @@ VerbReply Filter(const VerbContext& ctx, std::string_view body) {
   fanout_options.allocate.cel_cache = &ctx.cel_cache;
   fanout_options.steps_per_node = ctx.options.max_search_steps;
   fanout_options.allocate.build_results = false;  // filter needs verdicts; bind allocates again
+  fanout_options.explain_failures = ctx.options.filter_reasons;
   auto verdicts = ctx.fanout.Run(*view.devices, *state->allocated, candidates, pending, ctx.options.features,
                                  fanout_options);
   ObserveNodeVerdicts(metrics, verdicts);
@@ -148,16 +152,18 @@ VerbReply Filter(const VerbContext& ctx, std::string_view body) {
     const std::string& name = candidates[i]->name;
     switch (verdict.kind) {
       case alloc::NodeVerdict::Kind::kFits: passed.push_back(name); break;
-      case alloc::NodeVerdict::Kind::kDoesNotFit: failed[name] = "cannot allocate all claims"; break;
+      case alloc::NodeVerdict::Kind::kDoesNotFit: failed[name] = FailedNodeText(verdict.reasons); break;
       case alloc::NodeVerdict::Kind::kNodeFailure:
         failed[name] = "invalid resource pools were encountered";  // the in-tree plugin's wording
         break;
       case alloc::NodeVerdict::Kind::kSkipped: failed[name] = "not evaluated"; break;
       case alloc::NodeVerdict::Kind::kError:
         if (verdict.status.code() == StatusCode::kResourceExhausted) {  // this node's search budget
-          failed[name] = std::string(verdict.status.message());
+          // The allocator's message names the node; the scheduler groups texts that are the same.
+          failed[name] = "search budget of " + std::to_string(ctx.options.max_search_steps) +
+                         " steps exhausted (--max-search-steps)";
         } else if (error.empty()) {
-          error = std::string(verdict.status.message());
+          error = FilterErrorText(verdict.status);
         }
         break;
     }

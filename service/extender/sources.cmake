@@ -7,6 +7,7 @@ if(TARGET allot::alloc)
     ${CMAKE_CURRENT_LIST_DIR}/verb_metrics.cc
     ${CMAKE_CURRENT_LIST_DIR}/verb_context.cc
     ${CMAKE_CURRENT_LIST_DIR}/filter.cc
+    ${CMAKE_CURRENT_LIST_DIR}/filter_reasons.cc
     ${CMAKE_CURRENT_LIST_DIR}/prioritize.cc
     ${CMAKE_CURRENT_LIST_DIR}/bind.cc
     ${CMAKE_CURRENT_LIST_DIR}/claim_writes.cc

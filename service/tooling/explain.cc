@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <utility>
@@ -11,83 +12,46 @@
 #include "api/tooling/explain.h"
 #include "core/alloc/explain.h"
 #include "core/model/convert.h"
+#include "service/extender/pod_claims.h"
 
 namespace allot::svc {
 namespace {
 
-// A pod claim resolved for explaining: from the body's `claims`, else from the view.
-struct ExplainClaim {
-  std::string key;  // "ns/name"
-  const api::ResourceClaim* claim = nullptr;
-};
-
-// The pod's claims in spec order (duplicates removed), as ResolvePodClaims does, except that a claim given in
-// the body is used first: by name, or, for a template entry whose claim does not exist yet, by the pod claim
-// name as its name or its resource.kubernetes.io/pod-claim-name annotation. A failure is the 400 message.
-StatusOr<std::vector<ExplainClaim>> ResolveClaims(const api::Pod& pod, const std::vector<api::ResourceClaim>& given,
-                                                  const ClusterView& view) {
+// The pod's claims, resolved as filter resolves them (ResolvePodClaims), with the body's `claims` as overrides.
+// A failure is the 400 message, naming the field.
+StatusOr<std::vector<PodClaim>> ResolveClaims(const api::Pod& pod, std::vector<api::ResourceClaim> given,
+                                              const ClusterView& view) {
   const std::string ns = pod.metadata.namespace_.empty() ? "default" : pod.metadata.namespace_;
-  std::vector<bool> used(given.size(), false);
-  auto find_given = [&](const std::string& name, const std::string& pod_claim) -> const api::ResourceClaim* {
-    for (size_t j = 0; j < given.size(); ++j) {
-      const api::ResourceClaim& c = given[j];
-      const std::string& cns = c.metadata.namespace_.empty() ? ns : c.metadata.namespace_;
-      if (cns != ns) continue;
-      bool match = !name.empty() ? c.metadata.name == name : c.metadata.name == pod_claim;
-      if (name.empty() && !match) {
-        auto it = c.metadata.annotations.find("resource.kubernetes.io/pod-claim-name");
-        match = it != c.metadata.annotations.end() && it->second == pod_claim;
-      }
-      if (match) {
-        used[j] = true;
-        return &c;
-      }
-    }
-    return nullptr;
-  };
-  std::vector<ExplainClaim> out;
-  std::set<std::string> seen;
-  for (size_t i = 0; i < pod.spec.resource_claims.size(); ++i) {
-    const api::PodResourceClaim& entry = pod.spec.resource_claims[i];
-    const std::string where = "pod.spec.resourceClaims[" + std::to_string(i) + "]";
-    std::string name;
-    if (entry.resource_claim_name.has_value() && !entry.resource_claim_name->empty()) {
-      name = *entry.resource_claim_name;
-    } else if (entry.resource_claim_template_name.has_value()) {
-      const api::PodResourceClaimStatus* status = nullptr;
-      for (const auto& s : pod.status.resource_claim_statuses) {
-        if (s.name == entry.name) status = &s;
-      }
-      if (status != nullptr) {
-        if (!status->resource_claim_name.has_value() || status->resource_claim_name->empty()) continue;
-        name = *status->resource_claim_name;
-      }
-    } else {
-      return InvalidArgumentError(where + ": names neither a claim nor a template");
-    }
-    const api::ResourceClaim* claim = find_given(name, entry.name);
-    std::string key = ns + "/" + (claim != nullptr ? claim->metadata.name : name);
-    if (claim == nullptr) {
-      if (name.empty()) {
-        return InvalidArgumentError(where + ": the claim of template " + *entry.resource_claim_template_name +
-                                    " does not exist yet; give it in \"claims\" (named \"" + entry.name +
-                                    "\" or annotated resource.kubernetes.io/pod-claim-name: " + entry.name + ")");
-      }
-      const DecodedClaim* stored = view.FindClaim(key);
-      if (stored == nullptr) {
-        return InvalidArgumentError(where + ": resourceclaim " + key + " not found (give it in \"claims\")");
-      }
-      if (stored->claim == nullptr) return InvalidArgumentError(where + ": resourceclaim " + key + ": " +
-                                                                std::string(stored->status.message()));
-      claim = stored->claim.get();
-    }
-    if (!seen.insert(key).second) continue;
-    out.push_back(ExplainClaim{std::move(key), claim});
-  }
+  ClaimOverrides overrides;
+  std::vector<std::string> given_keys;
   for (size_t j = 0; j < given.size(); ++j) {
-    if (!used[j]) return InvalidArgumentError("claims[" + std::to_string(j) + "]: not a claim of the pod");
+    const std::string cns = given[j].metadata.namespace_.empty() ? ns : given[j].metadata.namespace_;
+    std::string key = cns + "/" + given[j].metadata.name;
+    if (overrides.count(key) != 0) return InvalidArgumentError("claims[" + std::to_string(j) + "]: " + key + " given twice");
+    overrides.emplace(key, std::make_shared<const api::ResourceClaim>(std::move(given[j])));
+    given_keys.push_back(std::move(key));
   }
-  return out;
+  size_t entry = 0;
+  auto claims = ResolvePodClaims(pod, view, &overrides, &entry);
+  if (!claims.ok()) {
+    std::string msg = "pod.spec.resourceClaims[" + std::to_string(entry) + "]: " + std::string(claims.status().message());
+    if (claims.status().code() == StatusCode::kUnavailable) {  // not created yet, or not in allot's state
+      const std::string& name = pod.spec.resource_claims[entry].name;
+      msg += pod.spec.resource_claims[entry].resource_claim_template_name.has_value() &&
+                     msg.find("not created yet") != std::string::npos
+                 ? " (give it in \"claims\", named \"" + name + "\" or annotated resource.kubernetes.io/pod-claim-name: " +
+                       name + ")"
+                 : " (give it in \"claims\")";
+    }
+    return InvalidArgumentError(msg);
+  }
+  for (size_t j = 0; j < given_keys.size(); ++j) {
+    const api::ResourceClaim* claim = overrides[given_keys[j]].get();
+    bool used = false;
+    for (const PodClaim& c : *claims) used |= c.claim.get() == claim;
+    if (!used) return InvalidArgumentError("claims[" + std::to_string(j) + "]: not a claim of the pod");
+  }
+  return claims;
 }
 
 // "1/6 nodes fit; 2 SelectorMismatch, 1 DevicesInUse, 1 error": nodes per code (a node counts once per code).
@@ -145,19 +109,16 @@ VerbReply Explain(const VerbContext& ctx, std::string_view body) {
     return JsonErrorReply(status, std::string(state.status().message()));
   }
   const ClusterView& view = *state->view;
-  auto claims = ResolveClaims(pod, request->claims, view);
+  auto claims = ResolveClaims(pod, std::move(request->claims), view);
   if (!claims.ok()) return JsonErrorReply(400, std::string(claims.status().message()));
 
   // As filter: allocated (or reserved) claims pin the pod to their nodes, the others are allocated per node.
   std::vector<const api::ResourceClaim*> pending;
   std::vector<std::pair<std::string, model::NodeSelector>> pinned;
-  for (const ExplainClaim& c : *claims) {
-    const api::AllocationResult* allocation = c.claim->status.allocation ? &*c.claim->status.allocation : nullptr;
-    for (const auto& r : state->reservations) {
-      if (allocation == nullptr && r.claim_key == c.key) allocation = &r.allocation;
-    }
+  for (const PodClaim& c : *claims) {
+    const api::AllocationResult* allocation = EffectiveAllocation(c, state->reservations);
     if (allocation == nullptr) {
-      pending.push_back(c.claim);
+      pending.push_back(c.claim.get());
     } else if (allocation->node_selector.has_value()) {
       pinned.emplace_back(c.key, model::ToModel(*allocation->node_selector));
     }

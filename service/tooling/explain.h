@@ -11,8 +11,11 @@
 //
 // The answer comes from the same state as filter and bind: LoadRequestState (the published view plus the
 // in-flight reservations), the view's device index, the verbs' CEL cache and search-step budget, and
-// alloc::Allocate for each node's verdict. Claims given in the body replace the store's claims of the same
-// name; they are not written anywhere.
+// alloc::Allocate for each node's verdict. The pod's claims are resolved by filter's ResolvePodClaims
+// (service/extender/pod_claims.h) with the claims given in the body as overrides: they replace the store's
+// claims of the same name and stand in for template claims not created yet; they are not written anywhere.
+// A resolution failure (claim missing, being deleted, a template claim not owned by the pod) is a 400 naming
+// pod.spec.resourceClaims[i].
 //
 // Thread safety: reentrant; reads only thread-safe components of the VerbContext.
 #pragma once

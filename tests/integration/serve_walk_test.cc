@@ -87,7 +87,8 @@ TEST_F(ServeWalkTest, CurlWalkFilterPrioritizeBindAndReadBack) {
   Json filtered = PostJson("/allot/filter", args.dump(), 200);
   EXPECT_EQ(filtered["Error"], "");
   EXPECT_EQ(filtered["NodeNames"], Json({"gpu-node-1", "shared-gpu-node-1"}));
-  EXPECT_EQ(filtered["FailedNodes"]["gpu-node-2"], "cannot allocate all claims");
+  EXPECT_EQ(filtered["FailedNodes"]["gpu-node-2"],
+            "claim gpu-40gi, request gpu: SelectorMismatch (no device of the class passes the request's selectors)");
 
   // 3. prioritize the survivors.
   args["NodeNames"] = filtered["NodeNames"];

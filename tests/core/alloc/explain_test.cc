@@ -1,5 +1,6 @@
 // alloc::ExplainNode: one minimal cluster per reason code, each with the exact code expected, and on every
-// fixture the check that `fits` is what alloc::Allocate says.
+// fixture the checks that `fits` is what alloc::Allocate says and that filter's fan-out
+// (FanoutOptions::explain_failures) reports the same reasons.
 #include "core/alloc/explain.h"
 
 #include <algorithm>
@@ -16,6 +17,7 @@
 #include "api/codec.h"
 #include "api/scenario.h"
 #include "core/alloc/allocator.h"
+#include "core/alloc/node_fanout.h"
 #include "core/index/from_api.h"
 #include "tests/testutil/cluster.h"
 
@@ -32,7 +34,53 @@ struct Cluster {
   std::vector<api::ResourceClaim> allocated;  // with status.allocation
 };
 
-// Explains `claims` on node-1 and checks that the verdict agrees with Allocate.
+// filter's fan-out with explain_failures (sequential and on a pool, the node three times so the workers
+// share it) reports exactly ExplainNode's reasons for a node that does not fit: a missing class and a
+// selector error are allocator errors there (kError, no reasons), every other code is a kDoesNotFit reason.
+void ExpectFanoutAgrees(const index::Snapshot& snapshot, const index::AllocatedState& state, const model::Node& node,
+                        const std::vector<const api::ResourceClaim*>& claims, const Features& features,
+                        const NodeExplanation& e) {
+  FanoutOptions options;
+  options.explain_failures = true;
+  static NodeFanout pool(2);
+  std::vector<NodeVerdict> verdicts = pool.Run(snapshot, state, {node, node, node}, claims, features, options);
+  std::vector<NodeVerdict> sequential = NodeFanout::RunSequential(snapshot, state, {node}, claims, features, options);
+  verdicts.push_back(std::move(sequential[0]));
+  bool error_code = false;  // the allocator stops with an error: a missing class (even of one subrequest)
+  for (const Reason& r : e.reasons) {
+    error_code |= r.code == ReasonCode::kClassNotFound || r.code == ReasonCode::kSelectorError;
+  }
+  for (const NodeVerdict& v : verdicts) {
+    if (e.fits) {
+      EXPECT_EQ(v.kind, NodeVerdict::Kind::kFits);
+    } else if (error_code) {
+      EXPECT_EQ(v.kind, NodeVerdict::Kind::kError) << v.status;
+      std::optional<ReasonCode> code = ReasonCodeOfError(v.status);
+      ASSERT_TRUE(code.has_value()) << v.status;
+      EXPECT_TRUE(std::any_of(e.reasons.begin(), e.reasons.end(), [&](const Reason& r) { return r.code == *code; }))
+          << v.status;
+    } else if (e.error.ok()) {
+      EXPECT_EQ(v.kind, NodeVerdict::Kind::kDoesNotFit);
+    }
+    if (v.kind != NodeVerdict::Kind::kDoesNotFit) {
+      EXPECT_TRUE(v.reasons.empty());
+      continue;
+    }
+    ASSERT_EQ(v.reasons.size(), e.reasons.size());
+    for (size_t i = 0; i < e.reasons.size(); ++i) {
+      EXPECT_EQ(v.reasons[i].code, e.reasons[i].code);
+      EXPECT_EQ(v.reasons[i].claim, e.reasons[i].claim);
+      EXPECT_EQ(v.reasons[i].request, e.reasons[i].request);
+    }
+  }
+  // Without explain_failures the fan-out explains nothing.
+  options.explain_failures = false;
+  for (const NodeVerdict& v : pool.Run(snapshot, state, {node}, claims, features, options)) {
+    EXPECT_TRUE(v.reasons.empty());
+  }
+}
+
+// Explains `claims` on node-1 and checks that the verdict agrees with Allocate, and the fan-out with it.
 NodeExplanation Explain(const Cluster& cluster, const std::vector<api::ResourceClaim>& claims,
                         const Features& features = Features()) {
   auto snapshot = testutil::BuildSnapshot(cluster.slices, {kClassA});
@@ -48,6 +96,7 @@ NodeExplanation Explain(const Cluster& cluster, const std::vector<api::ResourceC
   auto verdict = Allocate(*snapshot, state, node, ptrs, features);
   EXPECT_EQ(e.fits, verdict.ok() && verdict->has_value()) << "explain and Allocate disagree";
   EXPECT_EQ(e.fits, e.reasons.empty() && e.error.ok());
+  ExpectFanoutAgrees(*snapshot, state, node, ptrs, features, e);
   return e;
 }
 
@@ -292,6 +341,14 @@ TEST(ExplainScenariosTest, VerdictAgreesWithAllocateOnEveryScenario) {
     }
     ++not_fitting;
     EXPECT_TRUE(!e.reasons.empty() || !e.error.ok()) << file << ": does not fit without a reason";
+    // filter's fan-out names the same codes for the node.
+    FanoutOptions fanout;
+    fanout.explain_failures = true;
+    NodeVerdict v = NodeFanout::RunSequential(*built.snapshot, state.state, {node}, claims, *features, fanout)[0];
+    if (v.kind == NodeVerdict::Kind::kDoesNotFit && e.error.ok()) {
+      ASSERT_EQ(v.reasons.size(), e.reasons.size()) << file;
+      for (size_t i = 0; i < e.reasons.size(); ++i) EXPECT_EQ(v.reasons[i].code, e.reasons[i].code) << file;
+    }
     for (const Reason& r : e.reasons) ++codes[std::string(ReasonCodeName(r.code))];
     if (!e.error.ok()) ++codes["(error)"];
   }

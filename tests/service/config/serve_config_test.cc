@@ -16,13 +16,15 @@ TEST(ServeConfigTest, DefaultsWithoutFlags) {
   EXPECT_EQ(parsed->config.url_prefix, "/allot");
   EXPECT_EQ(parsed->config.extender.score_policy, alloc::ScorePolicy::kPack);
   EXPECT_EQ(parsed->config.extender.max_search_steps, 500000u);
+  EXPECT_TRUE(parsed->config.extender.filter_reasons);
   EXPECT_FALSE(parsed->config.force_demo);
 }
 
 TEST(ServeConfigTest, EverySpellingSetsTheConfig) {
   auto parsed = ParseServeFlags({"--listen", "127.0.0.1:0", "--score-policy=spread", "-v", "2", "--demo", "d",
                                  "--feature-gates", "DRAConsumableCapacity=false", "--filter-timeout-ms=250",
-                                 "--max-search-steps", "0", "--workers", "3", "--log-format", "json"});
+                                 "--max-search-steps", "0", "--workers", "3", "--log-format", "json",
+                                 "--filter-reasons=false"});
   ASSERT_TRUE(parsed.ok()) << parsed.status();
   const ServiceConfig& c = parsed->config;
   EXPECT_EQ(c.http.host, "127.0.0.1");
@@ -36,6 +38,7 @@ TEST(ServeConfigTest, EverySpellingSetsTheConfig) {
   EXPECT_EQ(c.extender.max_search_steps, 0u);
   EXPECT_EQ(c.http.workers, 3u);
   EXPECT_EQ(c.log_format, "json");
+  EXPECT_FALSE(c.extender.filter_reasons);
 }
 
 TEST(ServeConfigTest, BadInputNamesTheFlag) {
@@ -53,6 +56,7 @@ TEST(ServeConfigTest, BadInputNamesTheFlag) {
            {{"--score-policy", "tight"}, "--score-policy must be pack, spread or none"},
            {{"--max-search-steps", "-1"}, "--max-search-steps must not be negative"},
            {{"--log-format", "xml"}, "--log-format must be text or json"},
+           {{"--filter-reasons", "yes"}, "--filter-reasons must be true or false"},
            {{"--feature-gates", "NoSuchGate=true"}, "NoSuchGate"},
            {{"stray"}, "unexpected argument 'stray'"},
        }) {

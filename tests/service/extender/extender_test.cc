@@ -62,8 +62,11 @@ TEST_F(ExtenderTest, FilterKeepsOnlyNodesWithA40GiGpu) {
   EXPECT_EQ(result["Error"], "");
   // shared-gpu-node-1 has 80Gi multi-allocatable GPUs of the same class.
   EXPECT_EQ(result["NodeNames"], Json({"gpu-node-1", "shared-gpu-node-1"}));
-  EXPECT_EQ(result["FailedNodes"]["gpu-node-2"], "cannot allocate all claims");
-  EXPECT_EQ(result["FailedNodes"]["cpu-node-1"], "cannot allocate all claims");
+  // Reason codes, the same text wherever the reason is the same (filter_reasons_test.cc has one per code).
+  EXPECT_EQ(result["FailedNodes"]["gpu-node-2"],
+            "claim big-gpu, request gpu: SelectorMismatch (no device of the class passes the request's selectors)");
+  EXPECT_EQ(result["FailedNodes"]["cpu-node-1"],
+            "claim big-gpu, request gpu: NoDevices (no device passes the DeviceClass selectors)");
   EXPECT_EQ(result["FailedAndUnresolvableNodes"]["ghost-node"], "node not found in allot's cluster state");
 }
 

@@ -118,6 +118,29 @@ TEST_F(ExplainTest, MalformedBodyIs400NamingTheField) {
   EXPECT_EQ(reply.status, 404);
 }
 
+TEST_F(ExplainTest, ClaimsInTheBodyResolveLikeFilter) {
+  // A template entry whose claim is not created yet takes the body's claim annotated with the entry's name
+  // (ResolvePodClaims with overrides, the path filter uses).
+  Json pod = PodJson("templated", {});
+  pod["spec"]["resourceClaims"] = Json::array({{{"name", "gpu"}, {"resourceClaimTemplateName", "gpu-template"}}});
+  Json claim = ClaimJson("templated-gpu-x7k2", "gpu.example.com", k40Gi);
+  claim["metadata"]["annotations"] = {{"resource.kubernetes.io/pod-claim-name", "gpu"}};
+  VerbReply reply = Run({{"pod", pod}, {"claims", Json::array({claim})}, {"nodes", {"gpu-node-1", "gpu-node-2"}}});
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  Json answer = Json::parse(reply.body);
+  EXPECT_EQ(answer["fits"], Json({"gpu-node-1"}));
+  EXPECT_EQ(answer["nodes"][1]["reasons"][0]["claim"], "default/templated-gpu-x7k2");
+
+  // Without it the entry cannot be resolved, and a body claim the pod does not use is refused.
+  reply = Run({{"pod", pod}});
+  EXPECT_EQ(reply.status, 400);
+  EXPECT_NE(Json::parse(reply.body)["error"].get<std::string>().find("pod.spec.resourceClaims[0]: "), std::string::npos)
+      << reply.body;
+  reply = Run({{"pod", pod}, {"claims", Json::array({claim, ClaimJson("stray", "gpu.example.com")})}});
+  EXPECT_EQ(reply.status, 400);
+  EXPECT_EQ(Json::parse(reply.body)["error"], "claims[1]: not a claim of the pod");
+}
+
 TEST(ExplainBeforeSyncTest, Is503) {
   ExtenderFixture fx;  // no reflectors started: the store has not synced
   VerbReply reply = Explain(fx.extender->context(), R"({"pod": {"metadata": {"name": "p"}}})");
