@@ -9,6 +9,7 @@
 #include "service/tooling/explain.h"
 #include "service/tooling/inventory.h"
 #include "service/tooling/inventory_gauges.h"
+#include "service/tooling/simulate.h"
 #include "service/watch/kube_client.h"
 
 namespace allot::svc {
@@ -100,6 +101,14 @@ HttpHandler InventoryRoute(const RouteTargets& t) {
   };
 }
 
+// POST /api/v1/simulate (service/tooling/simulate.h).
+HttpHandler SimulateRoute(const RouteTargets& t) {
+  return [&extender = t.extender](const httplib::Request& req, httplib::Response& res) {
+    VerbReply reply = Simulate(extender.context(), req.body);
+    WriteJson(res, reply.status, reply.body);
+  };
+}
+
 HttpHandler DemoObjects(const RouteTargets& t) {
   return [demo = t.demo](const httplib::Request& req, httplib::Response& res) {
     bool yaml = req.get_header_value("Content-Type").find("yaml") != std::string::npos;
@@ -147,6 +156,7 @@ void RegisterRoutes(HttpServer& http, const std::string& url_prefix, const Route
       {Route::kGet, "/api/v1/nodes", "nodes", Nodes(targets)},
       {Route::kPost, "/api/v1/explain", "explain", ExplainRoute(targets)},
       {Route::kGet, "/api/v1/inventory", "inventory", InventoryRoute(targets)},
+      {Route::kPost, "/api/v1/simulate", "simulate", SimulateRoute(targets)},
   };
   if (targets.demo != nullptr) routes.push_back({Route::kPost, "/api/v1/demo/objects", "demo", DemoObjects(targets)});
 

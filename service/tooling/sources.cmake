@@ -3,5 +3,6 @@
 if(TARGET allot::alloc)
   list(APPEND ALLOT_SERVICE_SRCS ${CMAKE_CURRENT_LIST_DIR}/explain.cc)
   list(APPEND ALLOT_SERVICE_SRCS ${CMAKE_CURRENT_LIST_DIR}/inventory.cc ${CMAKE_CURRENT_LIST_DIR}/inventory_gauges.cc)
+  list(APPEND ALLOT_SERVICE_SRCS ${CMAKE_CURRENT_LIST_DIR}/simulate.cc)
   list(APPEND ALLOT_SERVICE_DEPS allot::alloc allot::index allot::model)
 endif()
