@@ -349,7 +349,8 @@ TEST_F(SimulateSmallTest, DeadlineStopsWithoutExplaining) {
 TEST_F(SimulateSmallTest, FatalAllocatorErrorStopsWithTheReplicaToExplain) {
   api::ResourceClaimTemplate tmpl = Template("bad", testutil::MakeClaim("x", "no-such-class"));
   SimulateResult r = Run(Pod("p", {{"gpu", "bad"}}), {{"gpu", nullptr, nullptr, &tmpl}}, 3);
-  EXPECT_EQ(r.error.code(), StatusCode::kInvalidArgument) << r.error;
+  EXPECT_EQ(r.error.code(), StatusCode::kNotFound) << r.error;
+  EXPECT_NE(r.error.message().find("no-such-class"), std::string::npos) << r.error;
   EXPECT_TRUE(r.placements.empty());
   EXPECT_TRUE(r.next.has_value());
 }
