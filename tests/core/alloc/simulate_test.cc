@@ -315,6 +315,21 @@ TEST_F(SimulateSmallTest, AlreadyAllocatedDirectClaimPinsFromTheStart) {
   for (const auto& p : r.placements) EXPECT_EQ(p.node, "n2");
 }
 
+TEST_F(SimulateSmallTest, PodWithOnlyAllocatedClaimsFitsEveryReplicaOnTheirNode) {
+  api::ResourceClaim shared = testutil::MakeClaim("shared", "gpu");
+  api::AllocationResult on_n2;
+  on_n2.devices.results.push_back(Result("n2", "d3"));
+  on_n2.node_selector = api::NodeSelector{{api::NodeSelectorTerm{{}, {{"metadata.name", "In", {"n2"}}}}}};
+  SimulateResult r = Run(Pod("p", {}, {{"common", "shared"}}), {{"common", &shared, &on_n2, nullptr}}, 5);
+  EXPECT_TRUE(r.error.ok());
+  ASSERT_EQ(r.placements.size(), 5u);
+  for (const auto& p : r.placements) {
+    EXPECT_EQ(p.node, "n2");
+    EXPECT_TRUE(p.allocations.empty());
+  }
+  EXPECT_EQ(r.allocate_calls, 0u);
+}
+
 TEST_F(SimulateSmallTest, NetworkAttachedDevicesAreSeenByEveryNode) {
   // One device usable from every node. Pack sends replica 0 to n2 (no free local devices: "fullest"); then
   // n1, judged to fit before, must be judged again: the device it would use is gone.
