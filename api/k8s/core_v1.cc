@@ -112,6 +112,7 @@ ALLOT_API_DEFINE_JSON(Container);
 template <class V>
 void Fields(V& v, internal::Visited<V, PodSpec>& o) {
   v.OmitEmpty("nodeName", o.node_name);
+  v.OmitEmpty("nodeSelector", o.node_selector);
   v.OmitEmpty("schedulerName", o.scheduler_name);
   v.OmitEmpty("resourceClaims", o.resource_claims);
   v.OmitEmpty("initContainers", o.init_containers);

@@ -115,6 +115,7 @@ struct Container {
 
 struct PodSpec {
   std::string node_name;
+  std::map<std::string, std::string> node_selector;  // labels a node must have (kube-scheduler's NodeAffinity)
   std::string scheduler_name;
   std::vector<PodResourceClaim> resource_claims;
   std::vector<Container> init_containers;

@@ -11,6 +11,7 @@
 #include "service/tooling/explain.h"
 #include "service/tooling/inventory.h"
 #include "service/tooling/inventory_gauges.h"
+#include "service/tooling/simulate.h"
 #include "service/watch/kube_client.h"
 
 namespace allot::svc {
@@ -110,6 +111,14 @@ HttpHandler DeviceMetadataRoute(const RouteTargets& t) {
   };
 }
 
+// POST /api/v1/simulate (service/tooling/simulate.h).
+HttpHandler SimulateRoute(const RouteTargets& t) {
+  return [&extender = t.extender](const httplib::Request& req, httplib::Response& res) {
+    VerbReply reply = Simulate(extender.context(), req.body);
+    WriteJson(res, reply.status, reply.body);
+  };
+}
+
 // GET /openapi.json (service/http/openapi.h).
 void OpenApi(const httplib::Request&, httplib::Response& res) { WriteJson(res, 200, std::string(OpenApiJson())); }
 
@@ -162,6 +171,7 @@ void RegisterRoutes(HttpServer& http, const std::string& url_prefix, const Route
       {Route::kPost, "/api/v1/explain", "explain", ExplainRoute(targets)},
       {Route::kGet, "/api/v1/inventory", "inventory", InventoryRoute(targets)},
       {Route::kGet, R"(/api/v1/claims/([^/]+)/([^/]+)/metadata)", "claim_metadata", DeviceMetadataRoute(targets)},
+      {Route::kPost, "/api/v1/simulate", "simulate", SimulateRoute(targets)},
   };
   if (targets.demo != nullptr) routes.push_back({Route::kPost, "/api/v1/demo/objects", "demo", DemoObjects(targets)});
 

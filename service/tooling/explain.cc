@@ -77,6 +77,61 @@ std::string Summary(const Json& nodes, size_t fitting) {
 
 }  // namespace
 
+std::vector<alloc::Holder> StateHolders(const RequestState& state) {
+  std::vector<alloc::Holder> holders;
+  for (const auto& held : state.view->allocated->claims) {
+    if (!held->status.allocation) continue;
+    holders.push_back(alloc::Holder{held->metadata.namespace_ + "/" + held->metadata.name,
+                                    &*held->status.allocation, false});
+  }
+  for (const auto& r : state.reservations) {
+    if (state.view->allocated->keys.count(r.claim_key) == 0) holders.push_back({r.claim_key, &r.allocation, true});
+  }
+  return holders;
+}
+
+Json ExplainAnswer(const VerbContext& ctx, const ClusterView& view, const index::AllocatedState& allocated,
+                   const ExplainInputs& inputs) {
+  alloc::ExplainOptions options;
+  options.allocate.cel_cache = &ctx.cel_cache;
+  options.allocate.max_steps = ctx.options.max_search_steps;
+  options.holders = inputs.holders;
+  Json fits = Json::array();
+  Json nodes = Json::array();
+  for (const std::string& name : inputs.nodes) {
+    Json entry = {{"node", name}, {"fits", false}, {"reasons", Json::array()}};
+    const model::Node* node = view.FindNode(name);
+    std::string error;
+    if (node == nullptr) error = "node not found in allot's cluster state";
+    if (auto excluded = inputs.excluded.find(name); error.empty() && excluded != inputs.excluded.end()) {
+      error = excluded->second;
+    }
+    for (const auto& [key, selector] : inputs.pinned) {
+      if (!error.empty()) break;
+      auto match = model::Matches(selector, *node);
+      if (!match.ok() || !*match) error = "claim " + key + " is allocated for other nodes";
+    }
+    if (error.empty() && inputs.pending.empty()) {
+      entry["fits"] = true;
+    } else if (error.empty()) {
+      alloc::NodeExplanation e =
+          alloc::ExplainNode(*view.devices, allocated, *node, inputs.pending, ctx.options.features, options);
+      entry["fits"] = e.fits;
+      for (const alloc::Reason& r : e.reasons) {
+        entry["reasons"].push_back({{"claim", r.claim},
+                                    {"request", r.request},
+                                    {"code", std::string(alloc::ReasonCodeName(r.code))},
+                                    {"message", r.message}});
+      }
+      if (!e.error.ok()) error = std::string(e.error.message());
+    }
+    if (!error.empty()) entry["error"] = error;
+    if (entry["fits"].get<bool>()) fits.push_back(name);
+    nodes.push_back(std::move(entry));
+  }
+  return Json{{"fits", fits}, {"nodes", nodes}, {"summary", Summary(nodes, fits.size())}};
+}
+
 VerbReply Explain(const VerbContext& ctx, std::string_view body) {
   auto request = api::Decode<api::ExplainRequest>(body);
   if (!request.ok()) return JsonErrorReply(400, std::string(request.status().message()));
@@ -113,67 +168,23 @@ VerbReply Explain(const VerbContext& ctx, std::string_view body) {
   if (!claims.ok()) return JsonErrorReply(400, std::string(claims.status().message()));
 
   // As filter: allocated (or reserved) claims pin the pod to their nodes, the others are allocated per node.
-  std::vector<const api::ResourceClaim*> pending;
-  std::vector<std::pair<std::string, model::NodeSelector>> pinned;
+  ExplainInputs inputs;
   for (const PodClaim& c : *claims) {
     const api::AllocationResult* allocation = EffectiveAllocation(c, state->reservations);
     if (allocation == nullptr) {
-      pending.push_back(c.claim.get());
+      inputs.pending.push_back(c.claim.get());
     } else if (allocation->node_selector.has_value()) {
-      pinned.emplace_back(c.key, model::ToModel(*allocation->node_selector));
+      inputs.pinned.emplace_back(c.key, model::ToModel(*allocation->node_selector));
     }
   }
-
-  alloc::ExplainOptions options;
-  options.allocate.cel_cache = &ctx.cel_cache;
-  options.allocate.max_steps = ctx.options.max_search_steps;
-  for (const auto& held : view.allocated->claims) {
-    if (!held->status.allocation) continue;
-    options.holders.push_back(alloc::Holder{held->metadata.namespace_ + "/" + held->metadata.name,
-                                            &*held->status.allocation, false});
-  }
-  for (const auto& r : state->reservations) {
-    if (view.allocated->keys.count(r.claim_key) == 0) options.holders.push_back({r.claim_key, &r.allocation, true});
-  }
-
-  std::vector<std::string> names;
+  inputs.holders = StateHolders(*state);
   if (request->nodes.has_value()) {
-    names = *request->nodes;
+    inputs.nodes = *request->nodes;
   } else {
-    for (const auto& [name, node] : *view.nodes) names.push_back(name);
-    std::sort(names.begin(), names.end());
+    for (const auto& [name, node] : *view.nodes) inputs.nodes.push_back(name);
+    std::sort(inputs.nodes.begin(), inputs.nodes.end());
   }
-  Json fits = Json::array();
-  Json nodes = Json::array();
-  for (const std::string& name : names) {
-    Json entry = {{"node", name}, {"fits", false}, {"reasons", Json::array()}};
-    const model::Node* node = view.FindNode(name);
-    std::string error;
-    if (node == nullptr) error = "node not found in allot's cluster state";
-    for (const auto& [key, selector] : pinned) {
-      if (!error.empty()) break;
-      auto match = model::Matches(selector, *node);
-      if (!match.ok() || !*match) error = "claim " + key + " is allocated for other nodes";
-    }
-    if (error.empty() && pending.empty()) {
-      entry["fits"] = true;
-    } else if (error.empty()) {
-      alloc::NodeExplanation e =
-          alloc::ExplainNode(*view.devices, *state->allocated, *node, pending, ctx.options.features, options);
-      entry["fits"] = e.fits;
-      for (const alloc::Reason& r : e.reasons) {
-        entry["reasons"].push_back({{"claim", r.claim},
-                                    {"request", r.request},
-                                    {"code", std::string(alloc::ReasonCodeName(r.code))},
-                                    {"message", r.message}});
-      }
-      if (!e.error.ok()) error = std::string(e.error.message());
-    }
-    if (!error.empty()) entry["error"] = error;
-    if (entry["fits"].get<bool>()) fits.push_back(name);
-    nodes.push_back(std::move(entry));
-  }
-  Json answer = {{"fits", fits}, {"nodes", nodes}, {"summary", Summary(nodes, fits.size())}};
+  Json answer = ExplainAnswer(ctx, view, *state->allocated, inputs);
   return {200, DumpJson(answer)};
 }
 

@@ -20,12 +20,35 @@
 // Thread safety: reentrant; reads only thread-safe components of the VerbContext.
 #pragma once
 
+#include <map>
+#include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
+#include "core/alloc/explain.h"
+#include "core/model/node_selector.h"
 #include "service/extender/verb_context.h"
 
 namespace allot::svc {
 
 VerbReply Explain(const VerbContext& ctx, std::string_view body);
+
+// One explain answer's inputs, for routes that build the pod's claims themselves (simulate's firstFailure).
+struct ExplainInputs {
+  std::vector<const api::ResourceClaim*> pending;                   // unallocated claims, in pod order
+  std::vector<std::pair<std::string, model::NodeSelector>> pinned;  // allocated claims: "ns/name", nodeSelector
+  std::vector<alloc::Holder> holders;                               // who holds devices (DevicesInUse messages)
+  std::vector<std::string> nodes;                                   // the nodes to explain, in answer order
+  std::map<std::string, std::string> excluded;                      // node -> error: listed, not judged
+};
+
+// The explain answer {"fits", "nodes", "summary"} for `inputs`, judged against `view`'s devices and
+// `allocated` (which must belong to them), with the verbs' CEL cache and search budget.
+Json ExplainAnswer(const VerbContext& ctx, const ClusterView& view, const index::AllocatedState& allocated,
+                   const ExplainInputs& inputs);
+
+// The holders of `state`'s devices: the view's allocated claims and the in-flight reservations.
+std::vector<alloc::Holder> StateHolders(const RequestState& state);
 
 }  // namespace allot::svc
