@@ -1,6 +1,6 @@
 // Allocator feature flags, one per Kubernetes feature gate that changes allocation
-// (dra-semantics.md §6.2). Defaults are the Kubernetes 1.36 gate defaults, under which the
-// reference runs its deterministic "incubating" allocator; allot always implements the
+// (dra-semantics.md §6.2). Defaults are the Kubernetes 1.37 gate defaults (for these gates the same as
+// 1.36's), under which the reference runs its deterministic "incubating" allocator; allot always implements the
 // deterministic incubating/experimental behaviour.
 //
 // The gates have two spellings: Kubernetes' (--feature-gates, "DRAAdminAccess") and the scenario
@@ -23,8 +23,8 @@ struct Features {
   bool admin_access = true;               // DRAAdminAccess (GA 1.36)
   bool prioritized_list = true;           // DRAPrioritizedList (GA 1.36)
   bool partitionable_devices = true;      // DRAPartitionableDevices (beta, on)
-  bool device_taints = true;              // DRADeviceTaints (beta, on)
-  bool device_binding_and_status = true;  // DRADeviceBindingConditions && DRAResourceClaimDeviceStatus
+  bool device_taints = true;              // DRADeviceTaints (GA 1.37)
+  bool device_binding_and_status = true;  // DRADeviceBindingConditions (beta, on) && DRAResourceClaimDeviceStatus (GA 1.37)
   bool consumable_capacity = true;        // DRAConsumableCapacity (beta, on)
   bool list_type_attributes = false;      // DRAListTypeAttributes (alpha, off)
 

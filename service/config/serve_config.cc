@@ -86,7 +86,7 @@ const FlagSpec kServeFlags[] = {
        return Positive<long>("read-timeout", v, [&](long n) { c.http.read_timeout = std::chrono::seconds(n); });
      }},
     {"feature-gates", "LIST", "Allocation",
-     "Name=true|false,... over the Kubernetes 1.36 defaults: DRAAdminAccess,\nDRAPrioritizedList, "
+     "Name=true|false,... over the Kubernetes 1.37 defaults: DRAAdminAccess,\nDRAPrioritizedList, "
      "DRAPartitionableDevices, DRADeviceTaints,\nDRAConsumableCapacity, DRADeviceBindingConditions, "
      "DRAListTypeAttributes",
      [](ServiceConfig& c, const std::string& v) {
