@@ -27,6 +27,9 @@ struct Features {
   bool device_binding_and_status = true;  // DRADeviceBindingConditions (beta, on) && DRAResourceClaimDeviceStatus (GA 1.37)
   bool consumable_capacity = true;        // DRAConsumableCapacity (beta, on)
   bool list_type_attributes = false;      // DRAListTypeAttributes (alpha, off)
+  // DRADeviceTaintRules (GA 1.37, on). Not read by the allocator: the service watches DeviceTaintRules and
+  // adds their taints to the device index only when it is on (service/state/device_taint_rules.h).
+  bool device_taint_rules = true;
 
   // Everything off (GA behaviour of the allocator core only).
   static Features None();
@@ -38,7 +41,7 @@ struct Features {
 
   // Kubernetes --feature-gates syntax "Name=true,Other=false" over the defaults above. Known names:
   // DRAAdminAccess, DRAPrioritizedList, DRAPartitionableDevices, DRADeviceTaints, DRAConsumableCapacity,
-  // DRADeviceBindingConditions, DRAResourceClaimDeviceStatus, DRAListTypeAttributes. Unknown names and
+  // DRADeviceBindingConditions, DRAResourceClaimDeviceStatus, DRAListTypeAttributes, DRADeviceTaintRules. Unknown names and
   // values other than true/false are kInvalidArgument naming the item.
   static StatusOr<Features> FromGateList(std::string_view text);
 };

@@ -88,7 +88,7 @@ const FlagSpec kServeFlags[] = {
     {"feature-gates", "LIST", "Allocation",
      "Name=true|false,... over the Kubernetes 1.37 defaults: DRAAdminAccess,\nDRAPrioritizedList, "
      "DRAPartitionableDevices, DRADeviceTaints,\nDRAConsumableCapacity, DRADeviceBindingConditions, "
-     "DRAListTypeAttributes",
+     "DRAListTypeAttributes,\nDRAResourceClaimDeviceStatus, DRADeviceTaintRules (off: DeviceTaintRules are not watched)",
      [](ServiceConfig& c, const std::string& v) {
        auto features = alloc::Features::FromGateList(v);
        if (!features.ok()) return features.status();
