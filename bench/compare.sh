@@ -20,7 +20,7 @@
 #
 # --quick: 500-node clusters only, 3 runs. --max-nodes (default 20): Allocate is
 # timed on that many evenly spaced nodes of a cluster (all slices stay in the
-# allocator; in 1.36 a partitionable-device node costs O(cluster) per call).
+# allocator; in 1.36 a partitionable-device node cost O(cluster) per call, 1.37 fixed that).
 # Exit status: 0, or 1 when a step
 # failed or the two allocators decided differently.
 set -euo pipefail

@@ -51,7 +51,13 @@ StatusOr<std::unique_ptr<Service>> Service::Create(ServiceConfig config) {
   s->store_ = std::make_unique<ClusterStore>(s->metrics_.get());
   s->extender_ = std::make_unique<Extender>(*s->store_, *s->kube_, *s->metrics_, config.extender);
   for (ObjectKind kind : {ObjectKind::kNode, ObjectKind::kDeviceClass, ObjectKind::kResourceSlice,
-                          ObjectKind::kResourceClaim}) {
+                          ObjectKind::kResourceClaim, ObjectKind::kDeviceTaintRule}) {
+    if (kind == ObjectKind::kDeviceTaintRule && !config.extender.features.device_taint_rules) {
+      // DRADeviceTaintRules=false (e.g. a 1.36 cluster, which does not serve resource.k8s.io/v1 rules): no
+      // watch, no rules; the kind counts as synced so that the store can sync.
+      s->store_->MarkSynced(ResourceTypeOf(kind));
+      continue;
+    }
     s->reflectors_.push_back(std::make_unique<Reflector>(*s->kube_, ResourceTypeOf(kind), *s->store_,
                                                          config.reflector, s->metrics_.get()));
   }

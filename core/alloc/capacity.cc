@@ -53,7 +53,8 @@ Quantity ConsumedFor(const model::Capacity& cap, const Quantity* requested) {
     const int64_t min = r.min.Value();
     const int64_t diff = requested->Value() - min;
     const int64_t n = diff / step + (diff % step != 0 ? 1 : 0);
-    return Quantity::FromInt64(min + n * step, quantity::Format::kBinarySI);
+    // In the step's format, as 1.37 (1.36 always used BinarySI: "2G" came out as "1953125Ki").
+    return Quantity::FromInt64(min + n * step, r.step->format());
   }
   if (!p.valid_values.empty()) {
     for (const auto& v : p.valid_values) {

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <iterator>
-#include <map>
 #include <string_view>
 #include <utility>
 #include <variant>
@@ -142,16 +141,20 @@ class MatchAttribute final : public AttributeConstraint<MatchAttribute> {
  private:
   friend class AttributeConstraint<MatchAttribute>;
 
+  // List mode keeps one intersection per accepted device (1.37: a stack), so Remove() restores the
+  // intersection from before the last Add() and backtracking can widen it again.
   bool AddSet(const std::string& /*request*/, ValueSet set) {
     if (num_devices_ == 0) {
-      intersection_ = std::move(set);
+      intersections_.clear();
+      intersections_.push_back(std::move(set));
       num_devices_ = 1;
       return true;
     }
-    if (set.kind != intersection_.kind) return false;
-    ValueSet narrowed = Intersect(intersection_, set);
+    const ValueSet& current = intersections_.back();
+    if (set.kind != current.kind) return false;
+    ValueSet narrowed = Intersect(current, set);
     if (narrowed.elems.empty()) return false;
-    intersection_ = std::move(narrowed);
+    intersections_.push_back(std::move(narrowed));
     ++num_devices_;
     return true;
   }
@@ -167,14 +170,19 @@ class MatchAttribute final : public AttributeConstraint<MatchAttribute> {
     return true;
   }
 
-  void RemoveApplied(const std::string& /*request*/) { --num_devices_; }
+  void RemoveApplied(const std::string& /*request*/) {
+    --num_devices_;
+    if (!intersections_.empty()) intersections_.pop_back();
+  }
 
   int num_devices_ = 0;
   // The first device's value (devices live in the snapshot, which outlives the search).
   const cel::AttributeValue* value_ = nullptr;
-  ValueSet intersection_;
+  std::vector<ValueSet> intersections_;  // list mode: back() is the current intersection
 };
 
+// 1.37 remembers the value of every accepted device (a stack; Remove() drops the most recent), so a
+// request with count > 1 cannot repeat a value its earlier devices have (1.36 kept one value per request).
 class DistinctAttribute final : public AttributeConstraint<DistinctAttribute> {
  public:
   using AttributeConstraint::AttributeConstraint;
@@ -182,37 +190,31 @@ class DistinctAttribute final : public AttributeConstraint<DistinctAttribute> {
  private:
   friend class AttributeConstraint<DistinctAttribute>;
 
-  bool AddSet(const std::string& request, ValueSet set) {
-    for (const auto& [name, stored] : sets_) {
+  bool AddSet(const std::string& /*request*/, ValueSet set) {
+    for (const ValueSet& stored : sets_) {
       if (stored.kind == set.kind && !Intersect(stored, set).elems.empty()) return false;
     }
-    sets_[request] = std::move(set);
+    sets_.push_back(std::move(set));
     return true;
   }
 
-  bool AddScalar(const std::string& request, const cel::AttributeValue& value) {
-    for (const auto& [name, stored] : values_) {
+  bool AddScalar(const std::string& /*request*/, const cel::AttributeValue& value) {
+    for (const cel::AttributeValue* stored : values_) {
       if (ScalarEqual(*stored, value)) return false;
     }
-    auto it = std::find_if(values_.begin(), values_.end(), [&](const auto& e) { return e.first == request; });
-    if (it != values_.end()) {
-      it->second = &value;
-    } else {
-      values_.emplace_back(request, &value);
-    }
+    values_.push_back(&value);
     return true;
   }
 
-  void RemoveApplied(const std::string& request) {
-    auto it = std::find_if(values_.begin(), values_.end(), [&](const auto& e) { return e.first == request; });
-    if (it != values_.end()) values_.erase(it);
-    sets_.erase(request);
+  // Only one of the two stacks is used (the mode is fixed per constraint).
+  void RemoveApplied(const std::string& /*request*/) {
+    if (!values_.empty()) values_.pop_back();
+    if (!sets_.empty()) sets_.pop_back();
   }
 
-  // One value per base request name (unordered: only "does any equal" is asked); values point
-  // into devices of the snapshot, which outlives the search.
-  std::vector<std::pair<std::string, const cel::AttributeValue*>> values_;
-  std::map<std::string, ValueSet> sets_;
+  // Values point into devices of the snapshot, which outlives the search.
+  std::vector<const cel::AttributeValue*> values_;
+  std::vector<ValueSet> sets_;
 };
 
 }  // namespace

@@ -3,9 +3,9 @@
 //
 // A constraint applies to a device chosen for request R (or subrequest R/S) when its request
 // list is empty, names R, or names R/S. Add() returns false to refuse a device; Remove() undoes
-// the most recent accepted Add() for that request. The reference's asymmetries are kept on
-// purpose: list-mode matchAttribute never widens its intersection again, and
-// distinctAttribute remembers one value per base request name (§13.5, §13.6).
+// the most recent accepted Add() for that request. As in Kubernetes 1.37 (which fixed the 1.36
+// quirks of dra-semantics.md §13.5, §13.6): list-mode matchAttribute restores the intersection it
+// had before the removed device, and distinctAttribute compares with every accepted device's value.
 //
 // Lifetime: a constraint keeps pointers to attribute values of the devices passed to Add(), so
 // those devices (the snapshot's) must outlive it; a search's constraints do.

@@ -188,8 +188,9 @@ StatusOr<std::optional<Reason>> Search::NarrowRequest(const ClaimData& cd, Reque
                     " pass: " + SelectorList(*rd.selectors) + SeenValues(*rd.selectors, *pools_, in_class));
   }
 
-  // `All` needs every selected device (those whose consumable capacity cannot serve the request left out,
-  // as the allocator's preparation does); from here on, any device a stage removes fails it.
+  // `All` needs every selected device (those whose static capacity cannot serve the request left out, as
+  // the allocator's preparation does); from here on, any device a stage removes fails it, including one
+  // whose capacity is used up (stage 6).
   if (rd.all_mode) {
     for (const index::Pool& p : pools_->pools) {
       if (p.incomplete || p.invalid) {
@@ -200,7 +201,7 @@ StatusOr<std::optional<Reason>> Search::NarrowRequest(const ClaimData& cd, Reque
     if (features_.consumable_capacity) {
       std::vector<uint32_t> kept;
       for (uint32_t i : selected) {
-        if (CapacityFor(rd, i)) kept.push_back(i);
+        if (StaticCapacityFits(rd, i)) kept.push_back(i);
       }
       if (kept.empty()) {
         return fail(ReasonCode::kCapacityExhausted,
@@ -318,11 +319,11 @@ StatusOr<std::optional<Reason>> Search::NarrowRequest(const ClaimData& cd, Reque
                     "need shared counters that are used up: " + CountList(short_counters));
   }
 
-  // Stage 6: consumable capacity (already applied to `All` above).
+  // Stage 6: consumable capacity left (for `All`, static capacity was applied above).
   std::vector<uint32_t> fitting;
   std::vector<std::string> capacity_misses;
   for (uint32_t i : countable) {
-    if (!features_.consumable_capacity || rd.all_mode || CapacityFor(rd, i)) {
+    if (!features_.consumable_capacity || CapacityFor(rd, i)) {
       fitting.push_back(i);
       continue;
     }

@@ -9,7 +9,7 @@ namespace allot::alloc {
 std::span<const FeatureGate> FeatureGateTable() {
   // DRADeviceBindingConditions and DRAResourceClaimDeviceStatus drive one allocator flag (the reference's
   // DeviceBindingAndStatus), which the scenario format calls BindingConditions.
-  static constexpr std::array<FeatureGate, 9> kTable = {{
+  static constexpr std::array<FeatureGate, 10> kTable = {{
       {"DRAAdminAccess", "AdminAccess", &Features::admin_access},
       {"DRAPrioritizedList", "PrioritizedList", &Features::prioritized_list},
       {"DRAPartitionableDevices", "PartitionableDevices", &Features::partitionable_devices},
@@ -18,6 +18,7 @@ std::span<const FeatureGate> FeatureGateTable() {
       {"DRADeviceBindingConditions", "BindingConditions", &Features::device_binding_and_status},
       {"DRAResourceClaimDeviceStatus", "", &Features::device_binding_and_status},
       {"DRAListTypeAttributes", "ListTypeAttributes", &Features::list_type_attributes},
+      {"DRADeviceTaintRules", "", &Features::device_taint_rules},  // service only (no scenario spelling)
       {"", "ExtendedResource", nullptr},  // scheduler only
   }};
   return kTable;

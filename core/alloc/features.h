@@ -1,6 +1,6 @@
 // Allocator feature flags, one per Kubernetes feature gate that changes allocation
-// (dra-semantics.md §6.2). Defaults are the Kubernetes 1.36 gate defaults, under which the
-// reference runs its deterministic "incubating" allocator; allot always implements the
+// (dra-semantics.md §6.2). Defaults are the Kubernetes 1.37 gate defaults (for these gates the same as
+// 1.36's), under which the reference runs its deterministic "incubating" allocator; allot always implements the
 // deterministic incubating/experimental behaviour.
 //
 // The gates have two spellings: Kubernetes' (--feature-gates, "DRAAdminAccess") and the scenario
@@ -23,10 +23,13 @@ struct Features {
   bool admin_access = true;               // DRAAdminAccess (GA 1.36)
   bool prioritized_list = true;           // DRAPrioritizedList (GA 1.36)
   bool partitionable_devices = true;      // DRAPartitionableDevices (beta, on)
-  bool device_taints = true;              // DRADeviceTaints (beta, on)
-  bool device_binding_and_status = true;  // DRADeviceBindingConditions && DRAResourceClaimDeviceStatus
+  bool device_taints = true;              // DRADeviceTaints (GA 1.37)
+  bool device_binding_and_status = true;  // DRADeviceBindingConditions (beta, on) && DRAResourceClaimDeviceStatus (GA 1.37)
   bool consumable_capacity = true;        // DRAConsumableCapacity (beta, on)
   bool list_type_attributes = false;      // DRAListTypeAttributes (alpha, off)
+  // DRADeviceTaintRules (GA 1.37, on). Not read by the allocator: the service watches DeviceTaintRules and
+  // adds their taints to the device index only when it is on (service/state/device_taint_rules.h).
+  bool device_taint_rules = true;
 
   // Everything off (GA behaviour of the allocator core only).
   static Features None();
@@ -38,7 +41,7 @@ struct Features {
 
   // Kubernetes --feature-gates syntax "Name=true,Other=false" over the defaults above. Known names:
   // DRAAdminAccess, DRAPrioritizedList, DRAPartitionableDevices, DRADeviceTaints, DRAConsumableCapacity,
-  // DRADeviceBindingConditions, DRAResourceClaimDeviceStatus, DRAListTypeAttributes. Unknown names and
+  // DRADeviceBindingConditions, DRAResourceClaimDeviceStatus, DRAListTypeAttributes, DRADeviceTaintRules. Unknown names and
   // values other than true/false are kInvalidArgument naming the item.
   static StatusOr<Features> FromGateList(std::string_view text);
 };

@@ -119,7 +119,9 @@ Status Search::PrepareRequest(const ClaimData& cd, RequestData& rd, const std::s
   for (uint32_t i = 0; i < pools_->candidates.size(); ++i) {
     ALLOT_ASSIGN_OR_RETURN(bool selectable, IsSelectable(cd, rd, i));
     if (!selectable) continue;
-    if (features_.consumable_capacity && !CapacityFor(rd, i)) continue;
+    // 1.37: static capacity only; AllocateDevice checks what is left, so a matching device whose capacity
+    // is used up fails `All` instead of being left out (1.36 left it out).
+    if (features_.consumable_capacity && !StaticCapacityFits(rd, i)) continue;
     rd.all_devices.push_back(i);
   }
   rd.num_devices = static_cast<int64_t>(rd.all_devices.size());

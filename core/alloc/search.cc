@@ -188,9 +188,15 @@ StatusOr<bool> Search::SelectorsMatch(const ClaimData& cd, const model::DeviceCl
         }
       }
       if (!err.ok()) {
+        // 1.37's wording: the device is named, and a missing map key gets cel.EnhanceRuntimeError's hint.
         std::string where = klass != nullptr ? "class " + klass->name : "claim " + cd.display();
-        return InvalidArgumentError(where + ": selector #" + std::to_string(i) + ": CEL runtime error: " +
-                                    std::string(err.message()));
+        std::string message(err.message());
+        if (message.find("no such key:") != std::string::npos) {
+          message += ". consider using CEL optional chaining (.? followed by orValue()) or guarding the check with "
+                     "has() for optional fields";
+        }
+        return InvalidArgumentError(where + ": selector #" + std::to_string(i) + " on device " + c.slice->driver + "/" +
+                                    c.slice->pool + "/" + d.name + ": CEL runtime error: " + message);
       }
       m = value ? 1 : 0;
       if (shared != nullptr) {
@@ -241,6 +247,11 @@ std::optional<CapacityMap> Search::CapacityFor(const RequestData& rd, uint32_t c
   return ComputeConsumption(*c.device, rd.capacity_requests, allocated_.Aggregated(c.uid), in_flight);
 }
 
+bool Search::StaticCapacityFits(const RequestData& rd, uint32_t candidate) const {
+  return ComputeConsumption(*pools_->candidates[candidate].device, rd.capacity_requests, nullptr, nullptr)
+      .has_value();
+}
+
 bool Search::Tolerated(const RequestData& rd, const model::Device& device) const {
   for (const model::Taint& taint : device.taints) {
     if (taint.effect != "NoSchedule" && taint.effect != "NoExecute") continue;
@@ -268,8 +279,9 @@ StatusOr<std::optional<DeviceTentative>> Search::AllocateDevice(uint32_t claim, 
   t.request = &rd;
   t.candidate = candidate;
   t.multi = multi;
-  const bool shared_in_use =
-      multi && (allocated_.Aggregated(c.uid) != nullptr || (!in_flight_.empty() && in_flight_[candidate].shares > 0));
+  // 1.37: a persisted share without consumed capacity counts too (1.36 charged the counters again).
+  const bool shared_in_use = multi && (allocated_.Aggregated(c.uid) != nullptr || allocated_.HasShares(c.uid) ||
+                                       (!in_flight_.empty() && in_flight_[candidate].shares > 0));
   if (!device.consumes_counters.empty() && !shared_in_use) {
     std::optional<CounterCharge> charge = Ledger().TryConsume(c.pool, device);
     if (!charge) return std::optional<DeviceTentative>();

@@ -165,7 +165,13 @@ class Search {
   struct ResolvedSelector;
   StatusOr<const ResolvedSelector*> Resolve(const ClaimData& cd, const model::DeviceClass* klass,
                                             const std::vector<api::DeviceSelector>& selectors, size_t i);
+  // The consumption of `candidate` for `rd` next to what the allocated state and this attempt already
+  // consume on it; nullopt if it does not fit.
   std::optional<CapacityMap> CapacityFor(const RequestData& rd, uint32_t candidate) const;
+  // Whether `candidate` could serve `rd`'s capacity requests if nothing were consumed on it (its static
+  // capacity and request policies only). `All` collects its devices with this (1.37): a device that matches
+  // but whose capacity is used up stays in the set, so `All` fails rather than skipping it.
+  bool StaticCapacityFits(const RequestData& rd, uint32_t candidate) const;
   // `consumption`: CapacityFor(rd, candidate) when the caller already has it (moved from), else null.
   StatusOr<std::optional<DeviceTentative>> AllocateDevice(uint32_t claim, const RequestData& rd, uint32_t candidate,
                                                           bool must, std::optional<CapacityMap>* consumption = nullptr);

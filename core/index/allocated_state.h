@@ -44,6 +44,8 @@ class AllocatedState {
   bool ConsumesCounters(DeviceUid uid) const {
     return IsAllocated(uid) || (uid < shared_.size() && shared_[uid]) || aggregated_.count(uid) > 0;
   }
+  // Has at least one shared allocation (a result with a shareID), with or without consumed capacity.
+  bool HasShares(DeviceUid uid) const { return uid < shared_.size() && shared_[uid]; }
   // Aggregated consumed capacity of earlier shares, nullptr if none.
   const CapacityMap* Aggregated(DeviceUid uid) const {
     auto it = aggregated_.find(uid);

@@ -18,7 +18,10 @@ struct Gathered {
 // at; it is conservative: a selection with a selector counts even if its nodeName decides.
 StatusOr<bool> Relevant(const model::Slice& s, const model::Node& node, bool partitionable, bool* reads_labels) {
   if (!partitionable && (s.has_per_device_node_selection_field || !s.shared_counters.empty())) return false;
-  if (!s.shared_counters.empty()) return true;
+  // 1.37: a counter slice is relevant by its own node selection like any slice (1.36 made every counter
+  // slice relevant to every node). A pool whose device slices target the node but whose counter slice
+  // does not is incomplete among the relevant slices, so BuildPool collects the counter slice from the
+  // whole pool.
   if (s.node_selection.any_set()) {
     if (s.node_selection.node_selector) *reads_labels = true;
     return model::Matches(s.node_selection, node);
@@ -97,6 +100,7 @@ std::shared_ptr<const BuiltPool> BuildPool(const Snapshot& snapshot, std::string
   pool.generation = g.generation;
   const int64_t want = g.slices.front()->slice->resource_slice_count;
   std::vector<const SliceEntry*> relevant = g.slices;
+  std::vector<const SliceEntry*> non_targeting_counters;  // counter slices of the pool not targeting the node
   if (static_cast<int64_t>(relevant.size()) != want) {
     const auto* all = snapshot.pool_slices(driver, name);
     bool newer = false;
@@ -112,7 +116,10 @@ std::shared_ptr<const BuiltPool> BuildPool(const Snapshot& snapshot, std::string
     }
     if (static_cast<int64_t>(same_gen.size()) == want) {
       for (const SliceEntry* e : same_gen) {
-        if (std::find(relevant.begin(), relevant.end(), e) == relevant.end()) {
+        if (std::find(relevant.begin(), relevant.end(), e) != relevant.end()) continue;
+        if (partitionable && !e->slice->shared_counters.empty()) {
+          non_targeting_counters.push_back(e);
+        } else {
           pool.non_targeting_slices.push_back(e);
         }
       }
@@ -129,6 +136,10 @@ std::shared_ptr<const BuiltPool> BuildPool(const Snapshot& snapshot, std::string
     } else {
       pool.slices.push_back(e);
     }
+  }
+  // After the targeting counter slices, as the reference appends them.
+  for (const SliceEntry* e : non_targeting_counters) {
+    for (const auto& cs : e->slice->shared_counters) pool.counter_sets.push_back(&cs);
   }
   Validate(pool, partitionable);
   for (const SliceEntry* e : pool.slices) {

@@ -33,7 +33,9 @@ std::shared_ptr<const Snapshot> Snapshot::Build(std::vector<std::shared_ptr<cons
       if (inserted) ++snap->uid_count_;
       entry.device_uids.push_back(it->second);
     }
-    if (s->has_node_name() && s->shared_counters.empty()) {
+    // As 1.37's NewAllocator: a slice with a nodeName is that node's, counter slices included (1.36 filed
+    // every counter slice under "shared", so each node gathered every partitionable pool of the cluster).
+    if (s->has_node_name()) {
       snap->per_node_[*s->node_selection.node_name].push_back(idx);
     } else {
       snap->shared_.push_back(idx);

@@ -4,7 +4,7 @@
 // prints the allocation results as JSON, or why the claims do not fit. With --all-nodes every
 // known node (Node objects and slice nodeNames) is evaluated through the parallel fan-out and
 // one line per node is printed. --features takes the scenario spelling (comma separated,
-// e.g. "PartitionableDevices,DeviceTaints"); default: the Kubernetes 1.36 gate defaults.
+// e.g. "PartitionableDevices,DeviceTaints"); default: the Kubernetes 1.37 gate defaults.
 // Exit code: 0 fits (on the node / on at least one node), 1 does not fit, 2 error.
 #include <algorithm>
 #include <cstdio>

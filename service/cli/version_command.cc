@@ -7,7 +7,7 @@ namespace allot::cli {
 namespace {
 
 int RunVersion(const std::vector<std::string>& /*args*/) {
-  std::printf("allot 0.1.0 (Kubernetes DRA semantics of 1.36, resource.k8s.io/v1)\n");
+  std::printf("allot 0.1.0 (Kubernetes DRA semantics of 1.37, resource.k8s.io/v1)\n");
   return 0;
 }
 

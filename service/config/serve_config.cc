@@ -88,9 +88,9 @@ const FlagSpec kServeFlags[] = {
        return Positive<long>("read-timeout", v, [&](long n) { c.http.read_timeout = std::chrono::seconds(n); });
      }},
     {"feature-gates", "LIST", "Allocation",
-     "Name=true|false,... over the Kubernetes 1.36 defaults: DRAAdminAccess,\nDRAPrioritizedList, "
+     "Name=true|false,... over the Kubernetes 1.37 defaults: DRAAdminAccess,\nDRAPrioritizedList, "
      "DRAPartitionableDevices, DRADeviceTaints,\nDRAConsumableCapacity, DRADeviceBindingConditions, "
-     "DRAListTypeAttributes",
+     "DRAListTypeAttributes,\nDRAResourceClaimDeviceStatus, DRADeviceTaintRules (off: DeviceTaintRules are not watched)",
      [](ServiceConfig& c, const std::string& v) {
        auto features = alloc::Features::FromGateList(v);
        if (!features.ok()) return features.status();

@@ -9,7 +9,7 @@ namespace allot::svc {
 
 const ResourceType* ResourceTypeForKind(std::string_view kind) {
   for (const ResourceType* t : {&NodesResource(), &PodsResource(), &ResourceSlicesResource(), &DeviceClassesResource(),
-                                &ResourceClaimsResource()}) {
+                                &ResourceClaimsResource(), &DeviceTaintRulesResource()}) {
     if (t->kind == kind) return t;
   }
   return nullptr;

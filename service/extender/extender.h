@@ -38,7 +38,7 @@ namespace allot::svc {
 
 using alloc::ParseScorePolicy;
 using alloc::ScorePolicy;
-// Kubernetes --feature-gates syntax over the 1.36 defaults: alloc::Features::FromGateList (one table of gate
+// Kubernetes --feature-gates syntax over the 1.37 defaults: alloc::Features::FromGateList (one table of gate
 // names for both spellings, core/alloc/features.h).
 StatusOr<alloc::Features> ParseFeatureGates(std::string_view text);
 

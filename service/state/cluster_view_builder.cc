@@ -7,6 +7,7 @@
 #include "api/codec.h"
 #include "core/index/from_api.h"
 #include "core/model/convert.h"
+#include "service/state/device_taint_rules.h"
 
 namespace allot::svc {
 
@@ -19,11 +20,13 @@ std::shared_ptr<const ClusterView> ClusterViewBuilder::Build(std::shared_ptr<con
   auto next = std::make_shared<ClusterView>();
   next->store = store;
 
-  if (previous != nullptr && previous->slices == store->slices && !changed(ObjectKind::kDeviceClass)) {
+  if (previous != nullptr && previous->slices == store->slices && !changed(ObjectKind::kDeviceClass) &&
+      !changed(ObjectKind::kDeviceTaintRule)) {
     next->devices = last_->devices;
     next->problems = last_->problems;
   } else {
     auto problems = std::make_shared<std::vector<std::string>>();
+    DecodedTaintRules rules = DecodeTaintRules(store->of(ObjectKind::kDeviceTaintRule));
     std::vector<std::shared_ptr<const model::Slice>> slices;
     slices.reserve(store->slices->size());
     for (const auto& [key, stored] : *store->slices) {
@@ -31,8 +34,9 @@ std::shared_ptr<const ClusterView> ClusterViewBuilder::Build(std::shared_ptr<con
         problems->push_back(stored->problem);
         continue;
       }
-      slices.push_back(stored->slice);
+      slices.push_back(rules.rules.empty() ? stored->slice : ApplyTaintRules(stored->slice, rules.rules));
     }
+    for (auto& p : rules.problems) problems->push_back(std::move(p));
     std::vector<std::shared_ptr<const model::DeviceClass>> classes;
     for (const auto& [key, object] : store->of(ObjectKind::kDeviceClass)) {
       auto decoded = api::Decode<api::DeviceClass>(*object);

@@ -1,7 +1,9 @@
 // ClusterViewBuilder: turns store snapshots into ClusterViews, converting only what changed since the
 // previous Build:
-//   - the device index (index::Snapshot) is rebuilt only when the slices or classes map changed; slices come
-//     converted from the store (StoreSnapshot::slices, once per resourceVersion), classes are decoded here;
+//   - the device index (index::Snapshot) is rebuilt only when the slices, classes or DeviceTaintRules map
+//     changed; slices come converted from the store (StoreSnapshot::slices, once per resourceVersion), classes
+//     and rules are decoded here, and each rule's taint is added to the devices it selects
+//     (device_taint_rules.h), so a rule change reaches filter with the next view (one watch event);
 //   - the node map only when the nodes map changed;
 //   - a claim is decoded once per stored object (the store shares unchanged objects between maps, so a bind
 //     decodes one claim, not all of them);

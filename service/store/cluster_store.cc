@@ -16,6 +16,8 @@ bool ObjectKindOf(const ResourceType& type, ObjectKind* kind) {
     *kind = ObjectKind::kDeviceClass;
   } else if (type.resource == "resourceclaims") {
     *kind = ObjectKind::kResourceClaim;
+  } else if (type.resource == "devicetaintrules") {
+    *kind = ObjectKind::kDeviceTaintRule;
   } else {
     return false;
   }
@@ -28,6 +30,7 @@ const ResourceType& ResourceTypeOf(ObjectKind kind) {
     case ObjectKind::kResourceSlice: return ResourceSlicesResource();
     case ObjectKind::kDeviceClass: return DeviceClassesResource();
     case ObjectKind::kResourceClaim: return ResourceClaimsResource();
+    case ObjectKind::kDeviceTaintRule: return DeviceTaintRulesResource();
   }
   return NodesResource();
 }

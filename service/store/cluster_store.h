@@ -1,5 +1,5 @@
 // ClusterStore: the in-memory mirror of the cluster objects allot needs (Nodes, ResourceSlices,
-// DeviceClasses, ResourceClaims), fed by one Reflector per kind (or by the demo cluster, which runs the
+// DeviceClasses, ResourceClaims, DeviceTaintRules), fed by one Reflector per kind (or by the demo cluster, which runs the
 // same reflectors against an in-memory API), publishing immutable StoreSnapshots.
 //
 // Read path: Load() returns a shared_ptr<const StoreSnapshot>; a request loads once and sees one
@@ -28,8 +28,8 @@
 
 namespace allot::svc {
 
-enum class ObjectKind { kNode = 0, kResourceSlice, kDeviceClass, kResourceClaim };
-inline constexpr size_t kObjectKindCount = 4;
+enum class ObjectKind { kNode = 0, kResourceSlice, kDeviceClass, kResourceClaim, kDeviceTaintRule };
+inline constexpr size_t kObjectKindCount = 5;
 
 // Maps a ResourceType to its kind; false for types the store does not hold.
 bool ObjectKindOf(const ResourceType& type, ObjectKind* kind);

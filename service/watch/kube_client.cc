@@ -49,6 +49,10 @@ const ResourceType& ResourceClaimsResource() {
   static const ResourceType t{"/apis/resource.k8s.io/v1", "resourceclaims", "ResourceClaim", true};
   return t;
 }
+const ResourceType& DeviceTaintRulesResource() {
+  static const ResourceType t{"/apis/resource.k8s.io/v1", "devicetaintrules", "DeviceTaintRule", false};
+  return t;
+}
 
 namespace {
 std::string MetaString(const Json& object, const char* field) {

@@ -51,6 +51,7 @@ const ResourceType& PodsResource();
 const ResourceType& ResourceSlicesResource();
 const ResourceType& DeviceClassesResource();
 const ResourceType& ResourceClaimsResource();
+const ResourceType& DeviceTaintRulesResource();  // resource.k8s.io/v1 since 1.37
 
 // "ns/name" for namespaced objects, "name" otherwise (from metadata).
 std::string ObjectKey(const Json& object);

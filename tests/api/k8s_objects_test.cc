@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/codec.h"
+#include "api/k8s/device_taint_rule_v1.h"
 
 namespace allot::api {
 namespace {
@@ -17,6 +18,33 @@ T ExpectLosslessRoundTrip(const std::string& text) {
   if (!value.ok()) return T{};
   EXPECT_EQ(Encode(*value), nlohmann::json::parse(text));
   return *value;
+}
+
+// resource.k8s.io/v1 DeviceTaintRule (1.37); status is not modelled, so the round trip is of an object
+// without one.
+TEST(K8sObjectsTest, DeviceTaintRule) {
+  auto r = ExpectLosslessRoundTrip<DeviceTaintRule>(R"({
+    "apiVersion": "resource.k8s.io/v1", "kind": "DeviceTaintRule",
+    "metadata": {"name": "gpu-3-maintenance", "uid": "r-1", "resourceVersion": "7", "generation": 2},
+    "spec": {"deviceSelector": {"driver": "gpu.example.com", "pool": "node-1", "device": "gpu-3"},
+             "taint": {"key": "example.com/maintenance", "value": "planned", "effect": "NoExecute",
+                       "timeAdded": "2026-12-01T10:00:00Z"}}})");
+  ASSERT_TRUE(r.spec.device_selector.has_value());
+  EXPECT_EQ(r.spec.device_selector->driver, std::optional<std::string>("gpu.example.com"));
+  EXPECT_EQ(r.spec.device_selector->pool, std::optional<std::string>("node-1"));
+  EXPECT_EQ(r.spec.device_selector->device, std::optional<std::string>("gpu-3"));
+  EXPECT_EQ(r.spec.taint.effect, "NoExecute");
+  EXPECT_EQ(r.spec.taint.time_added, std::optional<std::string>("2026-12-01T10:00:00Z"));
+
+  auto all = ExpectLosslessRoundTrip<DeviceTaintRule>(R"({"apiVersion": "resource.k8s.io/v1", "kind": "DeviceTaintRule",
+    "metadata": {"name": "all"}, "spec": {"deviceSelector": {}, "taint": {"key": "k", "effect": "None"}}})");
+  ASSERT_TRUE(all.spec.device_selector.has_value()) << "an empty selector (every device) differs from none";
+  EXPECT_FALSE(all.spec.device_selector->driver.has_value());
+
+  auto missing = Decode<DeviceTaintRule>(R"({"metadata": {"name": "x"}, "spec": {"deviceSelector": {}}})");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message().find("spec.taint: missing required field"), std::string::npos)
+      << missing.status();
 }
 
 TEST(K8sObjectsTest, ResourceClaimTemplate) {

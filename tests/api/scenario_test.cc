@@ -45,9 +45,10 @@ TEST(ScenarioTest, EveryScenarioLoadsWithAKnownOutcome) {
       EXPECT_FALSE(s->expect.error_contains.empty()) << path;
     }
   }
-  // Counts from tests/testdata/scenarios/k8s/INDEX.md at the time of writing.
-  EXPECT_EQ(allocated, 99);
-  EXPECT_EQ(unsatisfiable, 46);
+  // Counts from tests/testdata/scenarios/k8s/INDEX.md ("168 scenarios: 98 allocated, 23 error, 47
+  // unsatisfiable"; 1.37 moved 156 from allocated to unsatisfiable).
+  EXPECT_EQ(allocated, 98);
+  EXPECT_EQ(unsatisfiable, 47);
   EXPECT_EQ(error, 23);
 }
 

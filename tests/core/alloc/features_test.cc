@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "core/alloc/features.h"
@@ -33,7 +35,33 @@ TEST(FeatureGateTableTest, EveryFlagHasAGateNameAndBothSpellingsAgree) {
       EXPECT_TRUE((*named).*gate.field) << gate.scenario_name;
     }
   }
-  EXPECT_EQ(with_gate.size(), 7u) << "a Features flag without a --feature-gates name";
+  EXPECT_EQ(with_gate.size(), 8u) << "a Features flag without a --feature-gates name";
+}
+
+// The defaults are Kubernetes 1.37.2's (pkg/features/kube_features.go of k8s.io/kubernetes v1.37.2), and
+// --feature-gates overrides them one by one.
+TEST(FeatureGateTableTest, DefaultsAreTheKubernetes137Defaults) {
+  const std::vector<std::pair<std::string, bool>> k137 = {
+      {"DRAAdminAccess", true},          {"DRAPrioritizedList", true},         {"DRAPartitionableDevices", true},
+      {"DRADeviceTaints", true},         {"DRAConsumableCapacity", true},      {"DRADeviceBindingConditions", true},
+      {"DRAResourceClaimDeviceStatus", true}, {"DRAListTypeAttributes", false}, {"DRADeviceTaintRules", true},
+  };
+  const Features defaults;
+  for (const auto& [name, on] : k137) {
+    const FeatureGate* gate = nullptr;
+    for (const FeatureGate& g : FeatureGateTable()) {
+      if (g.kubernetes_name == name) gate = &g;
+    }
+    ASSERT_NE(gate, nullptr) << name;
+    EXPECT_EQ(defaults.*gate->field, on) << name;
+    auto flipped = Features::FromGateList(name + (on ? "=false" : "=true"));
+    ASSERT_TRUE(flipped.ok()) << flipped.status();
+    EXPECT_EQ((*flipped).*gate->field, !on) << name;
+  }
+  auto rules_off = Features::FromGateList("DRADeviceTaintRules=false");
+  ASSERT_TRUE(rules_off.ok());
+  EXPECT_TRUE(rules_off->device_taints) << "only the named gate changes";
+  EXPECT_FALSE(rules_off->device_taint_rules);
 }
 
 TEST(FeatureGateTableTest, ErrorsNameTheItem) {

@@ -1,8 +1,10 @@
 // The conformance table: every scenario file in tests/testdata/scenarios/k8s, run sequentially
 // through Allocate() and through NodeFanout (several copies of the node on the thread pool).
-// Also the differential table tests/core/alloc/random: generated scenarios whose expectations
-// were written by the Go reference allocator v0.36.6 (gen_random_scenarios.py +
-// `reference expect`, see bench/reference).
+// Also the differential tables: tests/core/alloc/random, generated scenarios whose expectations
+// were written by the Go reference allocator (v0.36.6; re-checked with v0.37.2, which decides every
+// one the same way; gen_random_scenarios.py + `reference expect`, see bench/reference), and
+// tests/testdata/release137, hand-made cases where 1.37 decides differently from 1.36, with `expect`
+// written by the reference v0.37.2.
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -23,6 +25,7 @@ namespace {
 namespace fs = std::filesystem;
 constexpr char kDir[] = "tests/testdata/scenarios/k8s";
 constexpr char kRandomDir[] = "tests/core/alloc/random";
+constexpr char kRelease137Dir[] = "tests/testdata/release137";
 
 // Paths relative to the repository root.
 std::vector<std::string> ScenarioFiles(const char* dir = kDir) {
@@ -79,11 +82,13 @@ TEST_P(ScenarioTableTest, Fanout) { Check(ScenarioMode::kFanout); }
 
 INSTANTIATE_TEST_SUITE_P(K8s, ScenarioTableTest, testing::ValuesIn(ScenarioFiles()), TestName);
 INSTANTIATE_TEST_SUITE_P(ReferenceRandom, ScenarioTableTest, testing::ValuesIn(ScenarioFiles(kRandomDir)), TestName);
+INSTANTIATE_TEST_SUITE_P(Release137, ScenarioTableTest, testing::ValuesIn(ScenarioFiles(kRelease137Dir)), TestName);
 
 TEST(ScenarioTableMetaTest, AllScenarioFilesPresent) {
   // 168 scenarios are the conformance table; losing files silently would weaken it.
   EXPECT_EQ(ScenarioFiles().size(), 168u);
   EXPECT_GE(ScenarioFiles(kRandomDir).size(), 100u);
+  EXPECT_EQ(ScenarioFiles(kRelease137Dir).size(), 5u);
 }
 
 }  // namespace

@@ -47,6 +47,18 @@ TEST(CapacityTest, RangeWithStepRoundsUp) {
   EXPECT_EQ(ConsumedFor(cap, nullptr).Compare(Q("2")), 0);
 }
 
+// 1.37 returns the rounded value in the step's format (1.36: BinarySI, "2G" read "1953125Ki").
+TEST(CapacityTest, RoundedValueTakesTheStepFormat) {
+  model::Capacity decimal{"memory", Q("10G"), std::make_shared<const model::CapacityRequestPolicy>(
+                                                  model::CapacityRequestPolicy{Q("1G"), {}, model::CapacityRange{Q("1G"), std::nullopt, Q("1G")}})};
+  Quantity asked = Q("1500M");
+  EXPECT_EQ(ConsumedFor(decimal, &asked).ToString(), "2G");
+  model::Capacity binary{"memory", Q("10Gi"), std::make_shared<const model::CapacityRequestPolicy>(
+                                                  model::CapacityRequestPolicy{Q("1Gi"), {}, model::CapacityRange{Q("1Gi"), std::nullopt, Q("1Gi")}})};
+  Quantity asked_bin = Q("1500Mi");
+  EXPECT_EQ(ConsumedFor(binary, &asked_bin).ToString(), "2Gi");
+}
+
 TEST(CapacityTest, ValidValuesPickFirstNotSmaller) {
   model::Capacity cap{"x", Q("3"), std::make_shared<const model::CapacityRequestPolicy>(
                                           model::CapacityRequestPolicy{Q("1"), {Q("1"), Q("3")}, std::nullopt})};
@@ -98,18 +110,23 @@ TEST(ConstraintsTest, FullyQualifiedKeyWinsOverBareId) {
   EXPECT_FALSE(no_domain->Add("req", "", b, "driver-a"));
 }
 
-TEST(ConstraintsTest, DistinctScalarRemembersOneValuePerRequest) {
-  model::Device a, b;
+// 1.37: every accepted device's value counts, also within one request (1.36 kept one value per request,
+// so a third device of a request could repeat the first one's value).
+TEST(ConstraintsTest, DistinctScalarRemembersEveryAcceptedDevice) {
+  model::Device a, b, a2, c;
   a.attributes.push_back(model::Attribute{"numa", cel::AttributeValue(int64_t{1})});
   b.attributes.push_back(model::Attribute{"numa", cel::AttributeValue(int64_t{2})});
+  a2.attributes.push_back(model::Attribute{"numa", cel::AttributeValue(int64_t{1})});
+  c.attributes.push_back(model::Attribute{"numa", cel::AttributeValue(int64_t{3})});
   auto d = MakeDistinctAttribute({}, "driver-a/numa", false);
   EXPECT_TRUE(d->Add("r1", "", a, "driver-a"));
-  EXPECT_FALSE(d->Add("r2", "", a, "driver-a"));
+  EXPECT_TRUE(d->Add("r1", "", b, "driver-a"));
+  EXPECT_FALSE(d->Add("r1", "", a2, "driver-a"));  // 1 is taken by the request's first device
+  EXPECT_FALSE(d->Add("r2", "", b, "driver-a"));
+  d->Remove("r1", "");                             // drops b (the most recent), keeps a
+  EXPECT_FALSE(d->Add("r2", "", a2, "driver-a"));
   EXPECT_TRUE(d->Add("r2", "", b, "driver-a"));
-  EXPECT_FALSE(d->Add("r1", "", b, "driver-a"));  // r2 holds 2
-  d->Remove("r2", "");
-  EXPECT_FALSE(d->Add("r3", "", a, "driver-a"));  // r1 still holds 1
-  EXPECT_TRUE(d->Add("r3", "", b, "driver-a"));
+  EXPECT_TRUE(d->Add("r3", "", c, "driver-a"));
 }
 
 TEST(ConstraintsTest, ConstraintOnlyAppliesToNamedRequests) {
@@ -133,6 +150,26 @@ TEST(ConstraintsTest, ListModeIntersects) {
   auto distinct = MakeDistinctAttribute({}, "d/x", true);
   EXPECT_TRUE(distinct->Add("r1", "", a, "d"));
   EXPECT_FALSE(distinct->Add("r2", "", b, "d"));  // shares q
+  EXPECT_FALSE(distinct->Add("r1", "", c, "d"));  // shares p with r1's own first device
+}
+
+// 1.37: removing a device restores the intersection from before it, so backtracking widens it again
+// (1.36 kept the narrowed set until every device was removed).
+TEST(ConstraintsTest, ListModeRemoveRestoresIntersection) {
+  model::Device a, b, c;
+  a.attributes.push_back(model::Attribute{"d/x", cel::AttributeValue(std::vector<std::string>{"p", "q"})});
+  b.attributes.push_back(model::Attribute{"d/x", cel::AttributeValue(std::vector<std::string>{"q"})});
+  c.attributes.push_back(model::Attribute{"d/x", cel::AttributeValue(std::vector<std::string>{"p"})});
+  auto m = MakeMatchAttribute({}, "d/x", true);
+  EXPECT_TRUE(m->Add("r", "", a, "d"));   // {p, q}
+  EXPECT_TRUE(m->Add("r", "", b, "d"));   // {q}
+  EXPECT_FALSE(m->Add("r", "", c, "d"));  // p not in {q}
+  m->Remove("r", "");                     // back to {p, q}
+  EXPECT_TRUE(m->Add("r", "", c, "d"));   // {p}
+  EXPECT_FALSE(m->Add("r", "", b, "d"));  // q not in {p}
+  m->Remove("r", "");
+  m->Remove("r", "");                     // empty: the next device starts afresh
+  EXPECT_TRUE(m->Add("r", "", b, "d"));
 }
 
 TEST(AllocatorTest, FirstFitAndAllocatedDevicesSkipped) {
@@ -201,6 +238,12 @@ TEST(AllocatorTest, CelRuntimeErrorIsFatal) {
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find("CEL runtime error"), std::string_view::npos) << r.status();
   EXPECT_FALSE(IsNodeFailure(r.status()));
+  // 1.37's text (the reference v0.37.2 on the same input): the device is named, a missing key gets a hint.
+  EXPECT_NE(r.status().message().find(
+                ": selector #0 on device driver-a/pool/d0: CEL runtime error: no such key: missing. consider using "
+                "CEL optional chaining (.? followed by orValue()) or guarding the check with has() for optional fields"),
+            std::string_view::npos)
+      << r.status();
 }
 
 TEST(AllocatorTest, SearchBudgetExhaustionIsAnError) {

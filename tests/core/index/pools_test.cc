@@ -45,10 +45,10 @@ TEST(PoolsTest, PoolsSortedByDriverThenName) {
   EXPECT_EQ(pools->pools[2].id(), "driver-b/p1");
 }
 
-// Counter slices are relevant to every node (1.36), so each node sees every partitionable pool of the
-// cluster. A foreign pool that is complete and valid gives a node nothing and is left out; an invalid
-// one is kept, because it changes the node's failure ("invalid resource pools were encountered").
-TEST(PoolsTest, ForeignCounterPoolsOnlyCountWhenBroken) {
+// 1.37: a counter slice is relevant by its own node selection (1.36 made it relevant to every node, so each
+// node saw every partitionable pool, and a broken foreign one failed `All` requests everywhere). A foreign
+// pool, healthy or invalid, is not gathered at all.
+TEST(PoolsTest, ForeignCounterPoolsAreNotGathered) {
   auto pool_of = [](const std::string& node, const std::string& counter_set) {
     auto counters = SliceBuilder(node + "-counters", "gpu", node + "-pool", node)
                         .Generation(1, 2).CounterSet("gpu-0", "memory", "80Gi").Build();
@@ -56,28 +56,44 @@ TEST(PoolsTest, ForeignCounterPoolsOnlyCountWhenBroken) {
                        .Generation(1, 2).Device("mig-0").Consumes(counter_set, "memory", "10Gi").Build();
     return std::vector<api::ResourceSlice>{counters, devices};
   };
-  std::vector<api::ResourceSlice> healthy = pool_of("node-1", "gpu-0");
-  for (auto& s : pool_of("node-2", "gpu-0")) healthy.push_back(s);
-  auto snapshot = testutil::BuildSnapshot(healthy, {});
-  for (int round = 0; round < 2; ++round) {  // the second round is served from the snapshot's memo
-    StatusOr<NodePools> pools = GatherPools(*snapshot, model::Node{"node-1", {}}, true);
-    ASSERT_TRUE(pools.ok()) << pools.status();
-    ASSERT_EQ(pools->pools.size(), 1u);
-    EXPECT_EQ(pools->pools[0].id(), "gpu/node-1-pool");
-    EXPECT_EQ(pools->pools[0].counter_sets.size(), 1u);
-    EXPECT_FALSE(pools->any_invalid);
-    ASSERT_EQ(pools->candidates.size(), 1u);
+  for (const char* foreign_set : {"gpu-0", "no-such-set"}) {
+    std::vector<api::ResourceSlice> slices = pool_of("node-1", "gpu-0");
+    for (auto& s : pool_of("node-2", foreign_set)) slices.push_back(s);
+    auto snapshot = testutil::BuildSnapshot(slices, {});
+    for (int round = 0; round < 2; ++round) {  // the second round is served from the snapshot's memo
+      StatusOr<NodePools> pools = GatherPools(*snapshot, model::Node{"node-1", {}}, true);
+      ASSERT_TRUE(pools.ok()) << pools.status();
+      ASSERT_EQ(pools->pools.size(), 1u) << foreign_set;
+      EXPECT_EQ(pools->pools[0].id(), "gpu/node-1-pool");
+      EXPECT_EQ(pools->pools[0].counter_sets.size(), 1u);
+      EXPECT_FALSE(pools->any_invalid) << foreign_set;
+      ASSERT_EQ(pools->candidates.size(), 1u);
+    }
   }
+}
 
-  std::vector<api::ResourceSlice> broken = pool_of("node-1", "gpu-0");
-  for (auto& s : pool_of("node-2", "no-such-set")) broken.push_back(s);
-  auto snapshot2 = testutil::BuildSnapshot(broken, {});
-  StatusOr<NodePools> pools = GatherPools(*snapshot2, model::Node{"node-1", {}}, true);
+// A pool whose device slice targets the node and whose counter slice targets another node: the device
+// slice alone is incomplete, so the pool is completed from all its slices and the counter slice's sets
+// are used (not treated as a device slice of another node).
+TEST(PoolsTest, CounterSliceOfAnotherNodeCompletesThePool) {
+  auto counters = SliceBuilder("counters", "gpu", "pool", "node-2").Generation(1, 2)
+                      .CounterSet("gpu-0", "memory", "80Gi").Build();
+  auto devices = SliceBuilder("devices", "gpu", "pool", "node-1").Generation(1, 2)
+                     .Device("mig-0").Consumes("gpu-0", "memory", "10Gi").Build();
+  auto snapshot = testutil::BuildSnapshot({counters, devices}, {});
+  StatusOr<NodePools> pools = GatherPools(*snapshot, model::Node{"node-1", {}}, true);
   ASSERT_TRUE(pools.ok()) << pools.status();
-  ASSERT_EQ(pools->pools.size(), 2u);
-  EXPECT_TRUE(pools->pools[1].invalid);
-  EXPECT_TRUE(pools->any_invalid);
-  EXPECT_EQ(pools->candidates.size(), 1u) << "only node-1's device";
+  ASSERT_EQ(pools->pools.size(), 1u);
+  EXPECT_FALSE(pools->pools[0].invalid) << pools->pools[0].invalid_reason;
+  ASSERT_EQ(pools->pools[0].counter_sets.size(), 1u);
+  EXPECT_EQ(pools->pools[0].counter_sets[0]->name, "gpu-0");
+  EXPECT_TRUE(pools->pools[0].non_targeting_slices.empty());
+  EXPECT_EQ(pools->candidates.size(), 1u);
+  // node-2 gets the counter slice alone: a pool with no device for it, left out.
+  StatusOr<NodePools> other = GatherPools(*snapshot, model::Node{"node-2", {}}, true);
+  ASSERT_TRUE(other.ok()) << other.status();
+  EXPECT_TRUE(other->candidates.empty());
+  EXPECT_FALSE(other->any_invalid);
 }
 
 // Makes `slice` a nodeSelector slice for nodes labelled gpu=yes.

@@ -89,7 +89,7 @@ class ExtenderFixture {
     options.initial_backoff = std::chrono::milliseconds(5);
     options.max_backoff = std::chrono::milliseconds(20);
     for (ObjectKind kind : {ObjectKind::kNode, ObjectKind::kDeviceClass, ObjectKind::kResourceSlice,
-                            ObjectKind::kResourceClaim}) {
+                            ObjectKind::kResourceClaim, ObjectKind::kDeviceTaintRule}) {
       reflectors.push_back(std::make_unique<Reflector>(kube, ResourceTypeOf(kind), store, options, &metrics));
       reflectors.back()->Start();
     }

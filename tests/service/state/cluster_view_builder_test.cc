@@ -49,7 +49,8 @@ Json Claim(const std::string& name, const std::string& node = "", const std::str
 }
 
 void Sync(ClusterStore& store) {
-  for (ObjectKind k : {ObjectKind::kNode, ObjectKind::kResourceSlice, ObjectKind::kDeviceClass, ObjectKind::kResourceClaim}) {
+  for (ObjectKind k : {ObjectKind::kNode, ObjectKind::kResourceSlice, ObjectKind::kDeviceClass, ObjectKind::kResourceClaim,
+                       ObjectKind::kDeviceTaintRule}) {
     store.MarkSynced(ResourceTypeOf(k));
   }
 }

@@ -29,13 +29,17 @@ TEST(ClusterStoreTest, ReplaceUpsertRemoveAndSync) {
   EXPECT_NE(now->Find(ObjectKind::kResourceClaim, "ns/c1"), nullptr);
   EXPECT_EQ(now->revision, 3u);
   EXPECT_FALSE(now->synced());
-  for (ObjectKind k : {ObjectKind::kNode, ObjectKind::kResourceSlice, ObjectKind::kDeviceClass, ObjectKind::kResourceClaim}) {
+  for (ObjectKind k : {ObjectKind::kNode, ObjectKind::kResourceSlice, ObjectKind::kDeviceClass, ObjectKind::kResourceClaim,
+                       ObjectKind::kDeviceTaintRule}) {
     store.MarkSynced(ResourceTypeOf(k));
   }
   EXPECT_TRUE(store.Load()->synced());
   EXPECT_EQ(metrics.ValueForTest("allot_store_objects", {{"kind", "Node"}}), 1);
+  store.Upsert(DeviceTaintRulesResource(), Named("maintenance"));
+  EXPECT_NE(store.Load()->Find(ObjectKind::kDeviceTaintRule, "maintenance"), nullptr) << "a stored kind since 1.37";
+  EXPECT_EQ(metrics.ValueForTest("allot_store_objects", {{"kind", "DeviceTaintRule"}}), 1);
   store.Upsert(PodsResource(), Named("ignored", "ns"));  // not a stored kind
-  EXPECT_EQ(store.Load()->revision, 7u);
+  EXPECT_EQ(store.Load()->revision, 9u);  // 4 writes + 5 kinds marked synced
 }
 
 // A node-local slice with `devices` plain devices.
