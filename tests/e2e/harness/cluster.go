@@ -1,6 +1,6 @@
 // Package harness brings up a real Kubernetes control plane on 127.0.0.1 for allot's end-to-end tests:
-// embedded etcd, kube-apiserver, kube-controller-manager (resource claim, garbage collector and namespace
-// controllers) and two kube-scheduler processes, all from the multi-call binary built from
+// embedded etcd, kube-apiserver, kube-controller-manager (resource claim, garbage collector, namespace and
+// ResourcePoolStatusRequest controllers) and two kube-scheduler processes, all from the multi-call binary built from
 // tests/e2e/cmd/cluster, each its own OS process on free ports with its files in one per-run temp dir.
 //
 //   - The "allot" scheduler runs a profile named `allot` with the in-tree DynamicResources plugin disabled
@@ -8,6 +8,10 @@
 //   - The "stock" scheduler runs the default profile `default-scheduler` with the in-tree DRA plugin, for
 //     baseline and differential runs. Extenders are global to a scheduler process, so the stock profile
 //     lives in its own process to stay free of allot.
+//
+// KEP-5677's ResourcePoolStatusRequest (resource.k8s.io/v1alpha3, alpha) is on in kube-apiserver and
+// kube-controller-manager (PoolStatusGates, v1alpha3 served, its controller run), so journeys can compare
+// allot's inventory with the real answer; the schedulers and allot keep Options.FeatureGates alone.
 //
 // There is no kubelet: tests create Node objects (Ready, allocatable) and act as the kubelet themselves
 // (pod status.phase). Thread-safety: a Cluster is driven by one goroutine (TestMain and the sequential
@@ -47,7 +51,7 @@ type Options struct {
 	ClusterBin   string     // the multi-call binary from tests/e2e/cmd/cluster (required)
 	AllotBin     string     // the allot executable; "" = no allot
 	AllotURLPath string     // path prefix of allot's extender verbs, e.g. "" or "/allot"
-	FeatureGates string     // identical --feature-gates for every component; "" = the release defaults
+	FeatureGates string     // --feature-gates for every component (after PoolStatusGates for kube-apiserver and kube-controller-manager); "" = the release defaults
 	RBACFileSets [][]string // candidate manifest sets with allot's RBAC; the first holding any is used (rbac.go)
 	ExtraUsers   []string   // more users for the token file (group system:authenticated only; tests grant RBAC)
 	KeepDir      bool       // keep the run dir (logs, configs) after Stop
@@ -250,9 +254,10 @@ func (c *Cluster) startAPIServer() error {
 		"--disable-admission-plugins=ServiceAccount,TaintNodesByCondition",
 		"--endpoint-reconciler-type=none",
 		"--profiling=false",
+		"--runtime-config=" + PoolStatusRuntimeConfig,
 		"--v=1",
 	}
-	args = append(args, c.gateFlags()...)
+	args = append(args, c.poolStatusGateFlags()...)
 	c.apiserver, err = StartProcess(c.Dir, "kube-apiserver", c.Opts.ClusterBin, args...)
 	if err != nil {
 		return err
@@ -276,6 +281,28 @@ func (c *Cluster) startAPIServer() error {
 	}
 	c.Dynamic, err = dynamic.NewForConfig(c.AdminConfig)
 	return err
+}
+
+// PoolStatusGates are the feature gates kube-apiserver and kube-controller-manager get on top of
+// Options.FeatureGates (which come after them, so an explicit setting there wins): the
+// ResourcePoolStatusRequest API and controller (KEP-5677, alpha in 1.37) and its partition summary input
+// (ResourceSlice spec.partitionTypeAttribute, the request's spec.defaultPartitionTypeAttribute).
+const PoolStatusGates = "DRAResourcePoolStatus=true,DRAPartitionableDevicesType=true"
+
+// PoolStatusRuntimeConfig serves resource.k8s.io/v1alpha3 (ResourcePoolStatusRequest) from kube-apiserver.
+const PoolStatusRuntimeConfig = "resource.k8s.io/v1alpha3=true"
+
+// PoolStatusController is kube-controller-manager's name of the ResourcePoolStatusRequest controller
+// (cmd/kube-controller-manager/names in 1.37.2; it runs only with DRAResourcePoolStatus on).
+const PoolStatusController = "resourcepoolstatusrequest-controller"
+
+// poolStatusGateFlags is --feature-gates for kube-apiserver and kube-controller-manager.
+func (c *Cluster) poolStatusGateFlags() []string {
+	gates := PoolStatusGates
+	if c.Opts.FeatureGates != "" {
+		gates += "," + c.Opts.FeatureGates
+	}
+	return []string{"--feature-gates=" + gates}
 }
 
 func (c *Cluster) gateFlags() []string {
@@ -317,11 +344,11 @@ func (c *Cluster) startControllerManager() error {
 		"--kubeconfig=" + c.AdminConfigPath,
 		"--leader-elect=false",
 		"--use-service-account-credentials=false",
-		"--controllers=resourceclaim-controller,garbage-collector-controller,namespace-controller",
+		"--controllers=resourceclaim-controller,garbage-collector-controller,namespace-controller," + PoolStatusController,
 		"--secure-port=0",
 		"--v=1",
 	}
-	args = append(args, c.gateFlags()...)
+	args = append(args, c.poolStatusGateFlags()...)
 	var err error
 	c.kcm, err = StartProcess(c.Dir, "kube-controller-manager", c.Opts.ClusterBin, args...)
 	if err != nil {
@@ -496,6 +523,18 @@ func (c *Cluster) AllotLogTail(n int64) string {
 		return ""
 	}
 	return c.allot.Tail(n)
+}
+
+// ControllerManagerLog returns kube-controller-manager's whole log ("" if it cannot be read).
+func (c *Cluster) ControllerManagerLog() string {
+	if c.kcm == nil {
+		return ""
+	}
+	data, err := os.ReadFile(c.kcm.LogPath)
+	if err != nil {
+		return ""
+	}
+	return string(data)
 }
 
 // CheckAlive reports the first component that has exited.

@@ -57,6 +57,16 @@ func (e *env) fixtureClass(file, name string) *resourcev1.DeviceClass {
 // resourceSliceCount is set to the number of slices actually published).
 func (e *env) addFixtureSlices(file, node string, keep func(resourcev1.Device) bool) []*resourcev1.ResourceSlice {
 	e.t.Helper()
+	out := e.fixtureSlices(file, node, keep)
+	for _, s := range out {
+		e.addSlice(s)
+	}
+	return out
+}
+
+// fixtureSlices is addFixtureSlices without creating the slices, for a test that changes them first.
+func (e *env) fixtureSlices(file, node string, keep func(resourcev1.Device) bool) []*resourcev1.ResourceSlice {
+	e.t.Helper()
 	slices, err := loadFixture[resourcev1.ResourceSlice](file)
 	if err != nil {
 		e.t.Fatal(err)
@@ -83,7 +93,6 @@ func (e *env) addFixtureSlices(file, node string, keep func(resourcev1.Device) b
 	}
 	for _, s := range out {
 		s.Spec.Pool.ResourceSliceCount = int64(len(out))
-		e.addSlice(s)
 	}
 	return out
 }
