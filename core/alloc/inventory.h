@@ -38,7 +38,7 @@
 //
 // Both views are computed only for complete pools, as in the KEP. Devices named by allocations but absent
 // from the index are not counted (the KEP counts them if they match a device name of the pool).
-// DeviceTaintRules are not modelled by allot (only taints in the slices count).
+// DeviceTaintRules count like slice taints: the service applies them to the index's devices (service/state).
 //
 // Errors: a node selector GatherPools cannot evaluate. A class that cannot be evaluated on a node (unknown
 // class, CEL runtime error) is reported in that row's `error`, not as a failure of the whole inventory.
