@@ -259,8 +259,9 @@ void DriveDemoCluster(ContractClient& c) {
   Answer shared = c.Expect(200, "GET", "/allot/api/v1/inventory?pool=shared-gpu-node-1");
   EXPECT_TRUE(shared.json["pools"][0].contains("sharedDevices")) << "so that the shared device schema is checked";
   EXPECT_TRUE(shared.json["pools"][0].contains("shareableSummary")) << "so that the shareable summary is checked";
-  // KEP-5677 partition types by the query's grouping attribute: per class row `partitions`; the dynamic-MIG
-  // pool has a summary error instead of a partitionSummary (docs/tooling.md, "KEP-5677's summaries").
+  // KEP-5677 partition types by the query's grouping attribute: per class row `partitions`; the H100 pool has
+  // a summary error instead of a partitionSummary (its whole GPUs consume counters but have no profile:
+  // PartitionTypeMissing; docs/tooling.md, "KEP-5677's summaries").
   Answer parts = c.Expect(200, "GET",
                           "/api/v1/inventory?node=dgx-h100-01&class=mig.nvidia.com"
                           "&partitionTypeAttribute=gpu.nvidia.com/profile");
