@@ -45,6 +45,7 @@ const std::map<std::string, std::string>& NotExercised() {
   static const std::map<std::string, std::string> kNotExercised = {
       {"POST /api/v1/explain 500", "only when loading the cluster state fails for a reason other than not synced"},
       {"GET /api/v1/inventory 500", "only when loading the cluster state or ComputeInventory fails internally"},
+      {"POST /api/v1/simulate 500", "only when loading the cluster state fails for a reason other than not synced"},
   };
   return kNotExercised;
 }
@@ -257,6 +258,20 @@ void DriveDemoCluster(ContractClient& c) {
   EXPECT_TRUE(counters.json["pools"][0].contains("counterSets")) << "so that the counter set schema is checked";
   Answer shared = c.Expect(200, "GET", "/allot/api/v1/inventory?pool=shared-gpu-node-1");
   EXPECT_TRUE(shared.json["pools"][0].contains("sharedDevices")) << "so that the shared device schema is checked";
+  EXPECT_TRUE(shared.json["pools"][0].contains("shareableSummary")) << "so that the shareable summary is checked";
+  // KEP-5677 partition types by the query's grouping attribute: per class row `partitions`; the H100 pool has
+  // a summary error instead of a partitionSummary (its whole GPUs consume counters but have no profile:
+  // PartitionTypeMissing; docs/tooling.md, "KEP-5677's summaries").
+  Answer parts = c.Expect(200, "GET",
+                          "/api/v1/inventory?node=dgx-h100-01&class=mig.nvidia.com"
+                          "&partitionTypeAttribute=gpu.nvidia.com/profile");
+  ASSERT_EQ(parts.json["classes"].size(), 1u) << parts.body.substr(0, 400);
+  EXPECT_FALSE(parts.json["classes"][0].value("partitions", Json::array()).empty()) << "so that partitions are checked";
+  ASSERT_EQ(parts.json["pools"].size(), 1u);
+  EXPECT_EQ(parts.json["pools"][0].value("validationError", "").rfind("Partition", 0), 0u)
+      << "so that a summary error is checked: " << parts.json["pools"][0].value("validationError", "(none)");
+  c.Expect(400, "GET", "/api/v1/inventory?partitionTypeAttribute=profile");
+  c.Expect(400, "GET", "/api/v1/inventory?partitionTypeAttribute=gpu.nvidia.com/profile/x");
   c.Expect(200, "GET", "/api/v1/inventory?node=gpu-node-1&class=gpu.example.com");
   c.Expect(400, "GET", "/api/v1/inventory?nodes=x");
   c.Expect(400, "GET", "/api/v1/inventory?node=no-such-node");
@@ -302,6 +317,13 @@ void DriveDemoCluster(ContractClient& c) {
   c.Expect(404, "GET", "/api/v1/claims/default/no-such-claim");
   c.Expect(404, "GET", "/allot/api/v1/claims/other-namespace/contract-gpu");
 
+  // Device metadata of a claim that is never allocated (the strict one fits nowhere), and bad input.
+  c.Expect(409, "GET", "/api/v1/claims/default/contract-strict/metadata");
+  c.Expect(404, "GET", "/api/v1/claims/default/no-such-claim/metadata");
+  c.Expect(400, "GET", "/api/v1/claims/default/contract-strict/metadata?version=v2");
+  c.Expect(400, "GET", "/api/v1/claims/default/contract-strict/metadata?versions=v1beta1");
+  c.Expect(400, "GET", "/api/v1/claims/default/contract-strict/metadata?version=v1beta1&version=v1alpha1");
+
   // Extender verbs, as kube-scheduler sends them (under the prefix), both node modes.
   const std::vector<std::string> nodes = {"gpu-node-1", "gpu-node-2", "dgx-h100-01", "shared-gpu-node-1", "cpu-node-1"};
   Json args = {{"Pod", pod.json}, {"Nodes", nullptr}, {"NodeNames", nodes}};
@@ -346,6 +368,45 @@ void DriveDemoCluster(ContractClient& c) {
   c.Expect(400, "POST", "/api/v1/explain", "[1, 2]");
   c.Expect(413, "POST", "/api/v1/explain", huge);
 
+  // Simulate: copies of a pod whose claim comes from a template (minted per replica) until one fits nowhere,
+  // a few on chosen nodes with generateName, and the strict claim (given in the body), which fits nowhere.
+  const Json claim_template = {{"apiVersion", "resource.k8s.io/v1"},
+                               {"kind", "ResourceClaimTemplate"},
+                               {"metadata", {{"name", "contract-template"}, {"namespace", "default"}}},
+                               {"spec", {{"spec", claim["spec"]}}}};
+  Json worker = pod.json;
+  worker["metadata"] = {{"name", "contract-worker"}, {"namespace", "default"}};
+  worker["spec"]["resourceClaims"] =
+      Json::array({{{"name", "gpu"}, {"resourceClaimTemplateName", "contract-template"}}});
+  Json simulate = {{"pod", worker}, {"templates", Json::array({claim_template})}, {"replicas", 100}};
+  Answer sim = c.Expect(200, "POST", "/api/v1/simulate", simulate.dump());
+  EXPECT_GT(sim.json.value("placed", 0), 0);
+  EXPECT_LT(sim.json.value("placed", 100), 100);
+  EXPECT_TRUE(sim.json.contains("firstFailure")) << "so that firstFailure is checked";
+  EXPECT_FALSE(sim.json["placements"][0]["allocations"].empty()) << "so that the allocation schema is checked";
+  Json by_name = simulate;
+  by_name["pod"]["metadata"] = {{"generateName", "contract-worker-"}, {"namespace", "default"}};
+  by_name["replicas"] = 2;
+  by_name["nodes"] = Json::array({"gpu-node-2", "cpu-node-1"});
+  Answer two_placed = c.Expect(200, "POST", "/allot/api/v1/simulate", by_name.dump());
+  EXPECT_EQ(two_placed.json["placed"], 2);
+  EXPECT_FALSE(two_placed.json.contains("firstFailure"));
+  const Json strict_body = {{"pod", strict_pod}, {"claims", Json::array({strict})}};
+  Answer nowhere = c.Expect(200, "POST", "/api/v1/simulate", strict_body.dump());
+  EXPECT_EQ(nowhere.json["placed"], 0);
+  EXPECT_TRUE(nowhere.json["firstFailure"]["fits"].empty());
+  Json zero = simulate;
+  zero["replicas"] = 0;
+  c.Expect(400, "POST", "/api/v1/simulate", zero.dump());
+  c.Expect(400, "POST", "/api/v1/simulate", "{}");
+  c.Expect(400, "POST", "/api/v1/simulate", "{not json");
+  c.Expect(400, "POST", "/api/v1/simulate", R"({"pod": {"metadata": {"name": "w"}}})");
+  c.Expect(400, "POST", "/api/v1/simulate", Json({{"pod", worker}}).dump());
+  Json unknown_node = simulate;
+  unknown_node["nodes"] = Json::array({"no-such-node"});
+  c.Expect(400, "POST", "/api/v1/simulate", unknown_node.dump());
+  c.Expect(413, "POST", "/api/v1/simulate", huge);
+
   // Bind: a real one, one without PodName (an Error in a 200 answer), and bad input.
   Json bind = {{"PodName", "contract-pod"},
                {"PodNamespace", "default"},
@@ -362,6 +423,44 @@ void DriveDemoCluster(ContractClient& c) {
     allocated = c.Call("GET", "/api/v1/claims/default/contract-gpu");
   }
   EXPECT_TRUE(allocated.json.contains("status")) << allocated.body;
+
+  // Its device metadata, in each version form (the view may still show bind's reservation: inFlight).
+  Answer metadata;
+  for (int i = 0; i < 2000 && metadata.status != 200; ++i) {
+    if (i > 0) std::this_thread::sleep_for(5ms);
+    metadata = c.Call("GET", "/allot/api/v1/claims/default/contract-gpu/metadata");
+  }
+  ASSERT_EQ(metadata.status, 200) << metadata.body;
+  ASSERT_EQ(metadata.json["files"].size(), 1u) << metadata.body.substr(0, 400);
+  const Json& file = metadata.json["files"][0];
+  const std::string claim_dir = "/var/run/kubernetes.io/dra-device-attributes/resourceclaims/contract-gpu/gpu/";
+  EXPECT_EQ(file.value("path", "").rfind(claim_dir, 0), 0u) << file.value("path", "");
+  EXPECT_EQ(file["document"]["apiVersion"], "metadata.resource.k8s.io/v1beta1");
+  EXPECT_FALSE(file["document"]["requests"][0]["devices"][0].value("attributes", Json::object()).empty())
+      << "so that the attribute schema is checked";
+  for (const std::string version : {"v1alpha1", "metadata.resource.k8s.io/v1beta1"}) {
+    Answer versioned = c.Expect(200, "GET", "/api/v1/claims/default/contract-gpu/metadata?version=" + version);
+    const std::string want = version.find('/') == std::string::npos ? "metadata.resource.k8s.io/" + version : version;
+    EXPECT_EQ(versioned.json.value("apiVersion", ""), want);
+    EXPECT_EQ(versioned.json["files"][0]["document"].value("apiVersion", ""), want);
+  }
+
+  // Simulate a pod whose only claim is allocated now: every replica placed on its node, allocating nothing.
+  Answer pinned = c.Expect(200, "POST", "/api/v1/simulate", Json({{"pod", pod.json}, {"replicas", 2}}).dump());
+  EXPECT_EQ(pinned.json["placed"], 2);
+  EXPECT_TRUE(pinned.json["placements"][0]["allocations"].empty()) << pinned.body.substr(0, 400);
+
+  // A stored claim that does not decode: the metadata route answers 500 (kept last: nothing else reads it).
+  Json undecodable = claim;
+  undecodable["metadata"]["name"] = "contract-undecodable";
+  undecodable["spec"]["devices"] = "not an object";
+  c.Expect(201, "POST", "/api/v1/demo/objects", undecodable.dump());
+  Answer broken;
+  for (int i = 0; i < 2000 && broken.status != 500; ++i) {
+    if (i > 0) std::this_thread::sleep_for(5ms);
+    broken = c.Call("GET", "/api/v1/claims/default/contract-undecodable/metadata");
+  }
+  EXPECT_EQ(broken.status, 500) << broken.body;
 }
 
 // The never-synced part: a kube-apiserver that answers 500 to everything.
@@ -393,6 +492,8 @@ void DriveUnsyncedServer(const OpenApiDocument& doc, ContractClient& merged) {
   EXPECT_NE(c.Expect(200, "POST", "/filter", Json({{"Pod", pod}, {"NodeNames", {"n"}}}).dump()).json["Error"], "");
   c.Expect(200, "GET", "/api/v1/nodes");
   c.Expect(404, "GET", "/api/v1/claims/default/c");
+  c.Expect(503, "GET", "/api/v1/claims/default/c/metadata");
+  c.Expect(503, "POST", "/api/v1/simulate", Json({{"pod", pod}}).dump());
   (*service)->Stop();
   fs::remove(kubeconfig);
   merged.Merge(c);
