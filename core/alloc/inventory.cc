@@ -177,28 +177,34 @@ StatusOr<Inventory> ComputeInventory(const index::Snapshot& snapshot, const inde
       }
       const ClassDevices& selected = *got;
       CounterLedger ledger(*selected.pools, allocated);
-      std::map<std::pair<std::string, std::string>, std::vector<const index::Candidate*>> by_type;
+      struct Typed {
+        const index::Candidate* candidate;
+        bool usable;  // not allocated, untainted
+        bool fits;    // usable and its counters fit alone (the row's `free`)
+      };
+      std::map<std::pair<std::string, std::string>, std::vector<Typed>> by_type;
       for (uint32_t i : selected.candidates) {
         const index::Candidate& c = selected.pools->candidates[i];
         if (!Wanted(filter.driver, c.slice->driver) || !Wanted(filter.pool, c.slice->pool)) continue;
         ++row.devices;
         const bool usable = !allocated.ConsumesCounters(c.uid) && !(features.device_taints && Unschedulable(*c.device));
-        if (usable && ledger.TryConsume(c.pool, *c.device).has_value()) ++row.free;  // released at once
+        const bool fits = usable && ledger.TryConsume(c.pool, *c.device).has_value();  // released at once
+        if (fits) ++row.free;
         if (c.device->consumes_counters.empty() || !features.partitionable_devices) continue;
         const std::string& attribute = PartitionAttributeOf(
             *c.slice, declaring.count({c.slice->driver, c.slice->pool}) > 0, filter.default_partition_type_attribute);
         std::optional<std::string> type = attribute.empty() ? std::nullopt : PartitionTypeOf(c.slice->driver, *c.device, attribute);
         if (!type) continue;
-        by_type[{attribute, *type}].push_back(&c);
+        by_type[{attribute, *type}].push_back({&c, usable, fits});
       }
       for (const auto& [key, group] : by_type) {
         ClassPartition& part = row.partitions.emplace_back(ClassPartition{key.first, key.second, 0, 0, 0});
         CounterLedger successive(*selected.pools, allocated);  // each type alone, from what is in use now
-        for (const index::Candidate* c : group) {
+        for (const Typed& t : group) {
           ++part.devices;
-          if (allocated.ConsumesCounters(c->uid) || (features.device_taints && Unschedulable(*c->device))) continue;
-          if (ledger.TryConsume(c->pool, *c->device).has_value()) ++part.free;
-          if (std::optional<CounterCharge> charge = successive.TryConsume(c->pool, *c->device)) {
+          if (!t.usable) continue;
+          if (t.fits) ++part.free;
+          if (std::optional<CounterCharge> charge = successive.TryConsume(t.candidate->pool, *t.candidate->device)) {
             charge->Commit();  // stays consumed: the next device of this type sees it
             ++part.allocatable;
           }
