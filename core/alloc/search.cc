@@ -342,6 +342,21 @@ StatusOr<std::optional<DeviceTentative>> Search::AllocateDevice(uint32_t claim, 
   return std::optional<DeviceTentative>(std::move(t));
 }
 
+StatusOr<Outcome> Search::DrainSelectorErrors(const ClaimData& cd, RequestData& rd, uint32_t claim, uint32_t from) {
+  const uint32_t n = static_cast<uint32_t>(pools_->candidates.size());
+  for (uint32_t i = from; i < n; ++i) {
+    const index::Candidate& c = pools_->candidates[i];
+    if (rd.admin_access) {
+      if (AllocatingForClaim(i, claim)) continue;
+    } else if (allocated_.IsAllocated(c.uid) || AllocatingAny(i)) {
+      continue;
+    }
+    ALLOT_ASSIGN_OR_RETURN(bool selectable, IsSelectable(cd, rd, i));
+    (void)selectable;
+  }
+  return Outcome::kFailed;
+}
+
 StatusOr<Outcome> Search::AllocateOne(Cursor r, bool allocate_sub) {
   ALLOT_RETURN_IF_ERROR(CheckBudget());
   if (r.claim >= claim_data_.size()) return Outcome::kDone;
@@ -383,7 +398,13 @@ StatusOr<Outcome> Search::AllocateOne(Cursor r, bool allocate_sub) {
     return o == Outcome::kDone ? Outcome::kDone : (o == Outcome::kMaxSize ? Outcome::kMaxSize : Outcome::kFailed);
   }
   const uint32_t n = static_cast<uint32_t>(pools_->candidates.size());
+  // Devices of one request are taken in increasing candidate order (next.start = i + 1), so from candidate i
+  // on at most n - i more can be added. Once that is below what the request still needs, no branch from here
+  // can succeed: stop recursing. The reference has no such cut and evaluates every remaining device's
+  // selectors on the way, so do the same (memoised, no recursion) to report the same CEL error it would.
+  const int64_t still_needed = rd.num_devices - r.device;
   for (uint32_t i = r.start; i < n; ++i) {
+    if (static_cast<int64_t>(n - i) < still_needed) return DrainSelectorErrors(cd, rd, r.claim, i);
     const index::Candidate& c = pools_->candidates[i];
     if (rd.admin_access) {
       if (AllocatingForClaim(i, r.claim)) continue;

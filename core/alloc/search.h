@@ -159,6 +159,9 @@ class Search {
 
   // search.cc
   StatusOr<Outcome> AllocateOne(Cursor r, bool allocate_sub);
+  // The tail of a request's candidate loop once too few candidates remain: evaluates the selectors of the
+  // devices from `from` on that the loop would have looked at (for their errors only) and answers kFailed.
+  StatusOr<Outcome> DrainSelectorErrors(const ClaimData& cd, RequestData& rd, uint32_t claim, uint32_t from);
   StatusOr<bool> IsSelectable(const ClaimData& cd, RequestData& rd, uint32_t candidate);
   StatusOr<bool> SelectorsMatch(const ClaimData& cd, const model::DeviceClass* klass,
                                 const std::vector<api::DeviceSelector>& selectors, const index::Candidate& c);

@@ -289,6 +289,48 @@ TEST(AllocatorTest, LongSearchesAreCutWhenThereAreTooFewDevices) {
   EXPECT_LT(stats.steps, 1024u);
 }
 
+TEST(AllocatorTest, ACountAboveTheRemainingCandidatesEndsAtOnce) {
+  // 10 devices, a request for 11: devices of a request are taken in increasing order, so no branch can
+  // collect 11. Without the cut the search enumerates the 1,023 non-empty subsets first.
+  SliceBuilder b("s", "driver-a", "pool", "node-1");
+  for (int i = 0; i < 10; ++i) b.Device("d" + std::to_string(i)).IntAttr("numa", i);
+  AllocateStats stats;
+  Options options;
+  options.stats = &stats;
+  auto eleven = RunAlloc({b.Build()}, {testutil::MakeClaim("c", "class-a", 11)}, {}, Features(), options);
+  ASSERT_TRUE(eleven.ok()) << eleven.status();
+  EXPECT_FALSE(eleven->has_value());
+  EXPECT_EQ(stats.steps, 1u);
+
+  // The same cut deeper in the tree: 5 + 5 of 10 fits; 5 + 5 with the second request limited to numa >= 6
+  // (4 devices) does not, and ends below the 1,024-step infeasibility check.
+  api::ResourceClaim two = testutil::MakeClaim("c", "class-a", 5);
+  api::DeviceRequest second = two.spec.devices.requests[0];
+  second.name = "second";
+  second.exactly->count = 5;
+  two.spec.devices.requests.push_back(second);
+  auto fits = RunAlloc({b.Build()}, {two}, {}, Features(), options);
+  ASSERT_TRUE(fits.ok()) << fits.status();
+  EXPECT_TRUE(fits->has_value() && (**fits)[0].devices.results.size() == 10u) << "5 + 5 of 10 must fit";
+  two.spec.devices.requests[1].exactly->selectors = testutil::MakeClaim("x", "class-a", 1, "device.attributes['driver-a'].numa >= 6")
+                                                        .spec.devices.requests[0].exactly->selectors;
+  auto short_of_one = RunAlloc({b.Build()}, {two}, {}, Features(), options);
+  ASSERT_TRUE(short_of_one.ok()) << short_of_one.status();
+  EXPECT_FALSE(short_of_one->has_value());
+  EXPECT_LT(stats.steps, 1024u);
+
+  // The reference evaluates every device's selectors before giving up, so a CEL error on the last device
+  // is still the answer (not "does not fit").
+  SliceBuilder e("s", "driver-a", "pool", "node-1");
+  for (int i = 0; i < 9; ++i) e.Device("d" + std::to_string(i)).IntAttr("numa", i);
+  e.Device("d9");  // no numa attribute: the selector fails at run time on this device only
+  auto err = RunAlloc({e.Build()}, {testutil::MakeClaim("c", "class-a", 11, "device.attributes['driver-a'].numa >= 0")});
+  ASSERT_FALSE(err.ok());
+  EXPECT_NE(err.status().message().find("on device driver-a/pool/d9: CEL runtime error: no such key: numa"),
+            std::string_view::npos)
+      << err.status();
+}
+
 TEST(AllocatorTest, VerdictOnlySkipsTheResults) {
   auto slice = SliceBuilder("s", "driver-a", "pool", "node-1").Device("d0").Build();
   Options options;
