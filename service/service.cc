@@ -61,7 +61,13 @@ StatusOr<std::unique_ptr<Service>> Service::Create(ServiceConfig config) {
     s->reflectors_.push_back(std::make_unique<Reflector>(*s->kube_, ResourceTypeOf(kind), *s->store_,
                                                          config.reflector, s->metrics_.get()));
   }
-  s->http_ = std::make_unique<HttpServer>(config.http, *s->metrics_);
+  std::unique_ptr<ServingTls> tls;
+  if (config.http.tls.enabled()) {
+    auto created = ServingTls::Create(config.http.tls);
+    if (!created.ok()) return created.status();
+    tls = std::move(created).value();
+  }
+  s->http_ = std::make_unique<HttpServer>(config.http, *s->metrics_, std::move(tls));
   RegisterRoutes(*s->http_, config.url_prefix, RouteTargets{*s->store_, *s->extender_, *s->metrics_, s->demo_client_});
   return s;
 }

@@ -87,6 +87,15 @@ const FlagSpec kServeFlags[] = {
      [](ServiceConfig& c, const std::string& v) {
        return Positive<long>("read-timeout", v, [&](long n) { c.http.read_timeout = std::chrono::seconds(n); });
      }},
+    {"tls-cert-file", "FILE", "HTTP",
+     "serve HTTPS with this PEM certificate (leaf, then intermediates); reloaded\nwhen the file changes",
+     [](ServiceConfig& c, const std::string& v) { c.http.tls.cert_file = v; return OkStatus(); }},
+    {"tls-private-key-file", "FILE", "HTTP", "PEM private key of --tls-cert-file (reloaded with it)",
+     [](ServiceConfig& c, const std::string& v) { c.http.tls.key_file = v; return OkStatus(); }},
+    {"client-ca-file", "FILE", "HTTP",
+     "PEM CA bundle: /filter, /prioritize and /bind then answer only callers\nwith a client certificate it "
+     "signed (kube-scheduler's tlsConfig); needs --tls-cert-file",
+     [](ServiceConfig& c, const std::string& v) { c.http.tls.client_ca_file = v; return OkStatus(); }},
     {"feature-gates", "LIST", "Allocation",
      "Name=true|false,... over the Kubernetes 1.37 defaults: DRAAdminAccess,\nDRAPrioritizedList, "
      "DRAPartitionableDevices, DRADeviceTaints,\nDRAConsumableCapacity, DRADeviceBindingConditions, "
@@ -209,6 +218,13 @@ StatusOr<ParsedServeFlags> ParseServeFlags(const std::vector<std::string>& args)
       value = args[++i];
     }
     if (Status s = flag->apply(parsed.config, value); !s.ok()) return s;
+  }
+  const ServingTlsOptions& tls = parsed.config.http.tls;
+  if (tls.cert_file.empty() != tls.key_file.empty()) {
+    return InvalidArgumentError("--tls-cert-file and --tls-private-key-file must be given together");
+  }
+  if (!tls.client_ca_file.empty() && tls.cert_file.empty()) {
+    return InvalidArgumentError("--client-ca-file needs --tls-cert-file and --tls-private-key-file (HTTPS)");
   }
   return parsed;
 }

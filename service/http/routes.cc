@@ -153,6 +153,7 @@ struct Route {
   const char* path;  // cpp-httplib regex
   const char* name;  // the metrics route label
   HttpHandler handler;
+  Access access = Access::kAnyone;
 };
 
 }  // namespace
@@ -163,9 +164,9 @@ void RegisterRoutes(HttpServer& http, const std::string& url_prefix, const Route
       {Route::kGet, "/readyz", "readyz", Readyz(targets)},
       {Route::kGet, "/metrics", "metrics", Metrics(targets)},
       {Route::kGet, "/openapi.json", "openapi", OpenApi},
-      {Route::kPost, "/filter", "filter", Verb(targets, &Extender::Filter)},
-      {Route::kPost, "/prioritize", "prioritize", Verb(targets, &Extender::Prioritize)},
-      {Route::kPost, "/bind", "bind", Verb(targets, &Extender::Bind)},
+      {Route::kPost, "/filter", "filter", Verb(targets, &Extender::Filter), Access::kScheduler},
+      {Route::kPost, "/prioritize", "prioritize", Verb(targets, &Extender::Prioritize), Access::kScheduler},
+      {Route::kPost, "/bind", "bind", Verb(targets, &Extender::Bind), Access::kScheduler},
       {Route::kGet, R"(/api/v1/claims/([^/]+)/([^/]+))", "claims", Claim(targets)},
       {Route::kGet, "/api/v1/nodes", "nodes", Nodes(targets)},
       {Route::kPost, "/api/v1/explain", "explain", ExplainRoute(targets)},
@@ -185,9 +186,9 @@ void RegisterRoutes(HttpServer& http, const std::string& url_prefix, const Route
   for (const std::string& prefix : prefixes) {
     for (const Route& r : routes) {
       if (r.method == Route::kGet) {
-        http.Get(prefix + r.path, r.name, r.handler);
+        http.Get(prefix + r.path, r.name, r.handler, r.access);
       } else {
-        http.Post(prefix + r.path, r.name, r.handler);
+        http.Post(prefix + r.path, r.name, r.handler, r.access);
       }
     }
   }

@@ -5,7 +5,8 @@
 //   GET  /readyz                  200 once every kind finished its initial list and the first cluster view
 //                                 is built and warmed, else 503 saying which
 //   GET  /metrics                 Prometheus text format
-//   POST /filter /prioritize /bind    the scheduler-extender verbs (docs/extender-api.md)
+//   POST /filter /prioritize /bind    the scheduler-extender verbs (docs/extender-api.md); with
+//                                 --client-ca-file only for callers with a verified client certificate
 //   GET  /api/v1/claims/NS/NAME   a claim as allot's store sees it (allocation, reservedFor)
 //   GET  /api/v1/nodes            node names with their node-local device counts
 //   POST /api/v1/explain          why a pod does not fit, per node (service/tooling/explain.h, docs/tooling.md)

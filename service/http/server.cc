@@ -19,8 +19,17 @@ void WriteJsonError(httplib::Response& res, int status, const std::string& messa
   WriteJson(res, status, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
-HttpServer::HttpServer(HttpServerOptions options, ServiceMetrics& metrics)
-    : options_(std::move(options)), metrics_(metrics), server_(std::make_unique<httplib::Server>()) {
+namespace {
+
+std::unique_ptr<httplib::Server> NewServer(ServingTls* tls) {
+  if (tls == nullptr) return std::make_unique<httplib::Server>();
+  return std::make_unique<httplib::SSLServer>([tls](SSL_CTX& ctx) { return tls->Configure(ctx); });
+}
+
+}  // namespace
+
+HttpServer::HttpServer(HttpServerOptions options, ServiceMetrics& metrics, std::unique_ptr<ServingTls> tls)
+    : options_(std::move(options)), tls_(std::move(tls)), metrics_(metrics), server_(NewServer(tls_.get())) {
   server_->set_tcp_nodelay(true);
   server_->set_keep_alive_max_count(options_.keep_alive_max_requests);
   server_->set_keep_alive_timeout(options_.keep_alive_timeout.count());
@@ -59,7 +68,19 @@ HttpServer::HttpServer(HttpServerOptions options, ServiceMetrics& metrics)
 
 HttpServer::~HttpServer() { Stop(); }
 
-HttpHandler HttpServer::Wrap(const std::string& route, HttpHandler handler) {
+HttpHandler HttpServer::Wrap(const std::string& route, HttpHandler handler, Access access) {
+  if (access == Access::kScheduler && tls_ != nullptr && tls_->requires_client_certificates()) {
+    handler = [this, route, inner = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
+      if (!tls_->ClientCertificateVerified(req.ssl)) {
+        spdlog::warn("http {} {} from {}: refused, no verified client certificate", req.method, req.path,
+                     req.remote_addr);
+        WriteJsonError(res, 403,
+                       route + " answers only kube-scheduler: present a client certificate signed by --client-ca-file");
+        return;
+      }
+      inner(req, res);
+    };
+  }
   // The route's children are looked up once here, not per request (status classes other than 2xx, 4xx and 5xx
   // are rare enough to go through the family).
   struct Children {
@@ -87,14 +108,14 @@ HttpHandler HttpServer::Wrap(const std::string& route, HttpHandler handler) {
   };
 }
 
-void HttpServer::Get(const std::string& pattern, const std::string& route, HttpHandler handler) {
+void HttpServer::Get(const std::string& pattern, const std::string& route, HttpHandler handler, Access access) {
   routes_.push_back({"GET", pattern, route});
-  server_->Get(pattern, Wrap(route, std::move(handler)));
+  server_->Get(pattern, Wrap(route, std::move(handler), access));
 }
 
-void HttpServer::Post(const std::string& pattern, const std::string& route, HttpHandler handler) {
+void HttpServer::Post(const std::string& pattern, const std::string& route, HttpHandler handler, Access access) {
   routes_.push_back({"POST", pattern, route});
-  server_->Post(pattern, Wrap(route, std::move(handler)));
+  server_->Post(pattern, Wrap(route, std::move(handler), access));
 }
 
 Status HttpServer::Start() {
@@ -109,7 +130,13 @@ Status HttpServer::Start() {
   }
   thread_ = std::thread([this] { server_->listen_after_bind(); });
   while (!server_->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  spdlog::info("serving HTTP on {}:{} with {} workers", options_.host, port_, options_.workers);
+  if (tls_ == nullptr) {
+    spdlog::info("serving HTTP on {}:{} with {} workers", options_.host, port_, options_.workers);
+  } else {
+    spdlog::info("serving HTTPS on {}:{} with {} workers; extender verbs {}", options_.host, port_, options_.workers,
+                 tls_->requires_client_certificates() ? "need a client certificate from --client-ca-file"
+                                                      : "open to any caller (no --client-ca-file)");
+  }
   return OkStatus();
 }
 

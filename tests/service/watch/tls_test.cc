@@ -11,61 +11,12 @@
 #include <httplib.h>
 
 #include "service/watch/http_kube_client.h"
+#include "tests/service/tls_files.h"
 
 namespace allot::svc {
 namespace {
 
-namespace fs = std::filesystem;
-
-std::string ReadFile(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// A CA, a server certificate for IP 127.0.0.1, a client certificate, and a second, unrelated CA.
-class TlsFiles {
- public:
-  TlsFiles() : dir_(fs::temp_directory_path() / ("allot-tls-" + std::to_string(::getpid()))) {
-    fs::create_directories(dir_);
-    const std::string d = dir_.string();
-    const std::string quiet = " >/dev/null 2>&1";
-    auto key_and_csr = [&](const std::string& name, const std::string& subject) {
-      return "openssl req -newkey rsa:2048 -nodes -keyout " + d + "/" + name + ".key -out " + d + "/" + name +
-             ".csr -subj '" + subject + "'" + quiet;
-    };
-    auto sign = [&](const std::string& name, const std::string& ext) {
-      return "openssl x509 -req -in " + d + "/" + name + ".csr -CA " + d + "/ca.crt -CAkey " + d +
-             "/ca.key -CAcreateserial -days 1 -out " + d + "/" + name + ".crt" + ext + quiet;
-    };
-    std::ofstream(dir_ / "san.ext") << "subjectAltName=IP:127.0.0.1\n";
-    const std::vector<std::string> commands = {
-        "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj '/CN=test-ca' -keyout " + d + "/ca.key -out " + d +
-            "/ca.crt" + quiet,
-        "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj '/CN=other-ca' -keyout " + d + "/other.key -out " +
-            d + "/other.crt" + quiet,
-        key_and_csr("server", "/CN=kube-apiserver"),
-        sign("server", " -extfile " + d + "/san.ext"),
-        key_and_csr("client", "/CN=allot/O=allot"),
-        sign("client", ""),
-    };
-    for (const auto& c : commands) {
-      if (std::system(c.c_str()) != 0) {
-        error_ = "failed: " + c;
-        return;
-      }
-    }
-  }
-  ~TlsFiles() { fs::remove_all(dir_); }
-  const std::string& error() const { return error_; }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
-  std::string pem(const std::string& name) const { return ReadFile(dir_ / name); }
-
- private:
-  fs::path dir_;
-  std::string error_;
-};
+using tlstest::TlsFiles;
 
 class TlsTest : public ::testing::Test {
  protected:
