@@ -396,7 +396,14 @@ func (c *Cluster) SchedulerConfig(allot bool) map[string]any {
 }
 
 func (c *Cluster) startScheduler(name string, allot bool) (*Process, error) {
-	data, err := json.MarshalIndent(c.SchedulerConfig(allot), "", "  ")
+	return c.StartScheduler(name, c.SchedulerConfig(allot))
+}
+
+// StartScheduler starts one more kube-scheduler, process and log name `name`, with the configuration cfg
+// (e.g. SchedulerConfig(true) with another schedulerName and extender stanza), and waits for its /healthz.
+// The caller stops it.
+func (c *Cluster) StartScheduler(name string, cfg map[string]any) (*Process, error) {
+	data, err := json.MarshalIndent(cfg, "", "  ")
 	if err != nil {
 		return nil, err
 	}
