@@ -68,6 +68,18 @@ StatusOr<std::unique_ptr<Service>> Service::Create(ServiceConfig config) {
     tls = std::move(created).value();
   }
   s->http_ = std::make_unique<HttpServer>(config.http, *s->metrics_, std::move(tls));
+  if (config.tooling_auth_delegated) {
+    if (s->demo_client_ != nullptr) {
+      return InvalidArgumentError("--tooling-auth=delegated needs an API server to review tokens, not the demo cluster");
+    }
+    DelegatedAuthOptions options;
+    options.url_prefix = config.url_prefix;
+    s->tooling_auth_ = std::make_unique<DelegatedAuthorizer>(*s->kube_, options);
+    s->http_->SetToolingAuthorizer([auth = s->tooling_auth_.get()](std::string_view authorization,
+                                                                   std::string_view method, std::string_view path) {
+      return auth->Authorize(authorization, method, path);
+    });
+  }
   RegisterRoutes(*s->http_, config.url_prefix, RouteTargets{*s->store_, *s->extender_, *s->metrics_, s->demo_client_});
   return s;
 }

@@ -59,6 +59,7 @@ class Service {
   std::unique_ptr<ClusterStore> store_;
   std::vector<std::unique_ptr<Reflector>> reflectors_;
   std::unique_ptr<Extender> extender_;
+  std::unique_ptr<DelegatedAuthorizer> tooling_auth_;  // --tooling-auth=delegated only
   std::unique_ptr<HttpServer> http_;
   bool started_ = false;
 };

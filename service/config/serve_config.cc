@@ -96,6 +96,14 @@ const FlagSpec kServeFlags[] = {
      "PEM CA bundle: /filter, /prioritize and /bind then answer only callers\nwith a client certificate it "
      "signed (kube-scheduler's tlsConfig); needs --tls-cert-file",
      [](ServiceConfig& c, const std::string& v) { c.http.tls.client_ca_file = v; return OkStatus(); }},
+    {"tooling-auth", "MODE", "HTTP",
+     "none (default): /metrics and /api/v1/* answer anyone; delegated: they need a\nbearer token the API server "
+     "authenticates (TokenReview) and authorizes for the\npath (SubjectAccessReview, nonResourceURLs)",
+     [](ServiceConfig& c, const std::string& v) {
+       if (v != "none" && v != "delegated") return InvalidArgumentError("--tooling-auth must be none or delegated");
+       c.tooling_auth_delegated = v == "delegated";
+       return OkStatus();
+     }},
     {"feature-gates", "LIST", "Allocation",
      "Name=true|false,... over the Kubernetes 1.37 defaults: DRAAdminAccess,\nDRAPrioritizedList, "
      "DRAPartitionableDevices, DRADeviceTaints,\nDRAConsumableCapacity, DRADeviceBindingConditions, "

@@ -31,6 +31,7 @@ struct ServiceConfig {
   bool force_demo = false;         // --demo DIR given explicitly
   HttpServerOptions http;
   std::string url_prefix = "/allot";
+  bool tooling_auth_delegated = false;  // --tooling-auth=delegated: TokenReview + SubjectAccessReview
   ExtenderOptions extender;        // allocation: feature gates, score policy, fan-out, deadlines, budgets
   ReflectorOptions reflector;
   std::string log_format = "text";  // text | json

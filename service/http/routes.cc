@@ -162,19 +162,22 @@ void RegisterRoutes(HttpServer& http, const std::string& url_prefix, const Route
   std::vector<Route> routes = {
       {Route::kGet, "/healthz", "healthz", Healthz},
       {Route::kGet, "/readyz", "readyz", Readyz(targets)},
-      {Route::kGet, "/metrics", "metrics", Metrics(targets)},
+      {Route::kGet, "/metrics", "metrics", Metrics(targets), Access::kTooling},
       {Route::kGet, "/openapi.json", "openapi", OpenApi},
       {Route::kPost, "/filter", "filter", Verb(targets, &Extender::Filter), Access::kScheduler},
       {Route::kPost, "/prioritize", "prioritize", Verb(targets, &Extender::Prioritize), Access::kScheduler},
       {Route::kPost, "/bind", "bind", Verb(targets, &Extender::Bind), Access::kScheduler},
-      {Route::kGet, R"(/api/v1/claims/([^/]+)/([^/]+))", "claims", Claim(targets)},
-      {Route::kGet, "/api/v1/nodes", "nodes", Nodes(targets)},
-      {Route::kPost, "/api/v1/explain", "explain", ExplainRoute(targets)},
-      {Route::kGet, "/api/v1/inventory", "inventory", InventoryRoute(targets)},
-      {Route::kGet, R"(/api/v1/claims/([^/]+)/([^/]+)/metadata)", "claim_metadata", DeviceMetadataRoute(targets)},
-      {Route::kPost, "/api/v1/simulate", "simulate", SimulateRoute(targets)},
+      {Route::kGet, R"(/api/v1/claims/([^/]+)/([^/]+))", "claims", Claim(targets), Access::kTooling},
+      {Route::kGet, "/api/v1/nodes", "nodes", Nodes(targets), Access::kTooling},
+      {Route::kPost, "/api/v1/explain", "explain", ExplainRoute(targets), Access::kTooling},
+      {Route::kGet, "/api/v1/inventory", "inventory", InventoryRoute(targets), Access::kTooling},
+      {Route::kGet, R"(/api/v1/claims/([^/]+)/([^/]+)/metadata)", "claim_metadata", DeviceMetadataRoute(targets),
+       Access::kTooling},
+      {Route::kPost, "/api/v1/simulate", "simulate", SimulateRoute(targets), Access::kTooling},
   };
-  if (targets.demo != nullptr) routes.push_back({Route::kPost, "/api/v1/demo/objects", "demo", DemoObjects(targets)});
+  if (targets.demo != nullptr) {
+    routes.push_back({Route::kPost, "/api/v1/demo/objects", "demo", DemoObjects(targets), Access::kTooling});
+  }
 
   std::vector<std::string> prefixes = {""};
   if (!url_prefix.empty() && url_prefix != "/") {

@@ -69,6 +69,19 @@ HttpServer::HttpServer(HttpServerOptions options, ServiceMetrics& metrics, std::
 HttpServer::~HttpServer() { Stop(); }
 
 HttpHandler HttpServer::Wrap(const std::string& route, HttpHandler handler, Access access) {
+  if (access == Access::kTooling) {
+    handler = [this, inner = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
+      if (tooling_authorizer_) {
+        AuthDecision d = tooling_authorizer_(req.get_header_value("Authorization"), req.method, req.path);
+        if (!d.allowed()) {
+          if (d.status == 401) res.set_header("WWW-Authenticate", "Bearer");
+          WriteJsonError(res, d.status, d.message);
+          return;
+        }
+      }
+      inner(req, res);
+    };
+  }
   if (access == Access::kScheduler && tls_ != nullptr && tls_->requires_client_certificates()) {
     handler = [this, route, inner = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
       if (!tls_->ClientCertificateVerified(req.ssl)) {

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "service/http/delegated_auth.h"
 #include "service/http/serving_tls.h"
 #include "service/metrics/service_metrics.h"
 
@@ -49,10 +50,16 @@ struct HttpServerOptions {
   ServingTlsOptions tls;  // empty cert_file: plain HTTP
 };
 
-// Who may call a route. kAnyone: probes, metrics, the tooling API (today). kScheduler: the extender verbs,
-// which bind pods and write allocations with allot's rights: with a client CA configured only a caller with a
-// verified client certificate (kube-scheduler's enableHTTPS + tlsConfig) gets an answer, anyone else a 403.
-enum class Access { kAnyone, kScheduler };
+// Who may call a route. kAnyone: probes and the OpenAPI document. kScheduler: the extender verbs, which bind
+// pods and write allocations with allot's rights: with a client CA configured only a caller with a verified
+// client certificate (kube-scheduler's enableHTTPS + tlsConfig) gets an answer, anyone else a 403. kTooling:
+// /metrics and the tooling API: with a tooling authorizer set (--tooling-auth=delegated), each request must
+// carry a bearer token the authorizer accepts (401/403/503 otherwise).
+enum class Access { kAnyone, kScheduler, kTooling };
+
+// Decides a kTooling request from its Authorization header, method and path (service/http/delegated_auth.h).
+using ToolingAuthorizer =
+    std::function<AuthDecision(std::string_view authorization, std::string_view method, std::string_view path)>;
 
 using HttpHandler = std::function<void(const httplib::Request&, httplib::Response&)>;
 
@@ -76,6 +83,9 @@ class HttpServer {
   void Post(const std::string& pattern, const std::string& route, HttpHandler handler,
             Access access = Access::kAnyone);
 
+  // Sets the check of kTooling routes (none: they are open). Before Start(); constant after.
+  void SetToolingAuthorizer(ToolingAuthorizer authorizer) { tooling_authorizer_ = std::move(authorizer); }
+
   // Every route registered so far, in registration order (the contract test compares them with the OpenAPI
   // document). Constant once serving started.
   const std::vector<RegisteredRoute>& routes() const { return routes_; }
@@ -92,6 +102,7 @@ class HttpServer {
 
   const HttpServerOptions options_;
   const std::unique_ptr<ServingTls> tls_;  // null: plain HTTP
+  ToolingAuthorizer tooling_authorizer_;   // empty: kTooling routes are open; set before Start()
   ServiceMetrics& metrics_;
   std::unique_ptr<httplib::Server> server_;
   std::vector<RegisteredRoute> routes_;  // written only before Start()

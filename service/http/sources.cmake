@@ -1,4 +1,5 @@
-list(APPEND ALLOT_SERVICE_SRCS ${CMAKE_CURRENT_LIST_DIR}/server.cc ${CMAKE_CURRENT_LIST_DIR}/serving_tls.cc)
+list(APPEND ALLOT_SERVICE_SRCS ${CMAKE_CURRENT_LIST_DIR}/server.cc ${CMAKE_CURRENT_LIST_DIR}/serving_tls.cc
+     ${CMAKE_CURRENT_LIST_DIR}/delegated_auth.cc)
 # The route table binds the extender verbs, so it needs the allocator.
 if(TARGET allot::alloc)
   list(APPEND ALLOT_SERVICE_SRCS ${CMAKE_CURRENT_LIST_DIR}/routes.cc)
