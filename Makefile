@@ -6,6 +6,7 @@
 #   make bench                short benchmark run (see docs/perf/README.md)
 #   make bench-compare        allot vs the Go reference allocator, same inputs, same run (QUICK=1 for a short one)
 #   make bench-e2e            real kube-scheduler throughput, in-tree DRA vs allot (PERF_SIZE=full: 500 nodes)
+#   make image                the OCI image, without a container engine: build/image/oci, build/image/allot-image.tar
 #
 # Build trees: build/ (RelWithDebInfo), build-asan/, build-tsan/.
 
@@ -22,7 +23,7 @@ BUILD_DIR := build-$(subst address,asan,$(subst thread,tsan,$(SANITIZE)))
 CMAKE_EXTRA := -DCMAKE_BUILD_TYPE=Debug -DALLOT_SANITIZE=$(SANITIZE) -DALLOT_BUILD_BENCH=OFF -DCMAKE_CXX_FLAGS=-O1
 endif
 
-.PHONY: deps configure build run test test-unit bench bench-compare clean
+.PHONY: deps configure build run test test-unit bench bench-compare clean image
 
 deps:
 	@bash scripts/install-deps.sh
@@ -41,6 +42,10 @@ test: deps
 
 bench: build
 	@bash scripts/bench.sh $(BUILD_DIR)
+
+# allot's OCI image (deploy/image/build.sh, docs/deploy.md); tests/deploy/image_test.sh runs it in `make test`.
+image: build
+	@bash deploy/image/build.sh $(BUILD_DIR)/service/allot $(BUILD_DIR)/image $(or $(TAG),0.1.0)
 
 # allot vs the Go reference allocator (k8s.io/dynamic-resource-allocation) on the same generated inputs.
 bench-compare: build

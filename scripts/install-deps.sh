@@ -12,6 +12,7 @@ PACKAGES=(
   libyaml-cpp-dev libre2-dev libssl-dev openssl zlib1g-dev libbrotli-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   prometheus valgrind
+  umoci
 )
 
 missing=()
