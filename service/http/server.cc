@@ -1,6 +1,7 @@
 #include "service/http/server.h"
 
 #include <chrono>
+#include <cstdlib>
 #include <exception>
 
 #include <httplib.h>
@@ -56,10 +57,23 @@ HttpServer::HttpServer(HttpServerOptions options, ServiceMetrics& metrics, std::
     std::string message;
     switch (res.status) {
       case 404: message = "no route for " + req.method + " " + req.path; break;
-      case 413:
-        message = "request body exceeds " + std::to_string(options_.max_body_bytes) + " bytes";
+      case 413: {
+        // cpp-httplib refuses form-encoded bodies over 8 KiB (its own limit, before any handler) with the same
+        // 413. `curl -d` sends that content type, so a JSON body under our limit lands here: name the real
+        // problem (415) instead of a limit the body does not exceed.
+        const std::string type = req.get_header_value("Content-Type");
+        const unsigned long long length = std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10);
+        if (type.rfind("application/x-www-form-urlencoded", 0) == 0 && length <= options_.max_body_bytes) {
+          res.status = 415;
+          message = "Content-Type application/x-www-form-urlencoded (curl -d's default) is refused for bodies over "
+                    "8192 bytes: send the JSON with Content-Type: application/json (curl -H 'Content-Type: "
+                    "application/json')";
+        } else {
+          message = "request body exceeds " + std::to_string(options_.max_body_bytes) + " bytes";
+        }
         metrics_.http_bad_requests->Add({{"route", "other"}}).Increment();
         break;
+      }
       default: message = "HTTP " + std::to_string(res.status); break;
     }
     WriteJsonError(res, res.status, message);
