@@ -34,6 +34,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	resourcev1 "k8s.io/api/resource/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
@@ -218,9 +219,14 @@ func devicesInUseCase() explainCase {
 	}
 }
 
+// gpu0Counters is the counter set of GPU 0 in the MIG fixture.
+const gpu0Counters = "gpu-0-counter-set"
+
 func countersExhaustedCase() explainCase {
 	oneGPU := func(d resourcev1.Device) bool { return strings.HasPrefix(d.Name, "gpu-0-mig-") }
 	devices := map[string]map[string]bool{} // node -> its 1g.10gb devices
+	// GPU 0's memory counter: its total and what a 7g.80gb and a 1g.10gb instance take (from the fixture).
+	var memTotal, mem7g, mem1g resource.Quantity
 	return explainCase{
 		code: "CountersExhausted", summary: "the shared counters of the free matching devices are used up", request: "mig", count: 1,
 		publish: func(e *env) (string, string) {
@@ -229,14 +235,27 @@ func countersExhaustedCase() explainCase {
 			for _, n := range []string{n1, n2} {
 				devices[n] = map[string]bool{}
 				for _, s := range e.addFixtureSlices(h100File, n, oneGPU) {
+					for _, cs := range s.Spec.SharedCounters {
+						if cs.Name == gpu0Counters {
+							memTotal = cs.Counters["memory"].Value
+						}
+					}
 					for _, d := range s.Spec.Devices {
-						if p := d.Attributes["profile"].StringValue; p != nil && *p == "1g.10gb" {
+						p := d.Attributes["profile"].StringValue
+						if p == nil || len(d.ConsumesCounters) != 1 || d.ConsumesCounters[0].CounterSet != gpu0Counters {
+							continue
+						}
+						switch *p {
+						case "1g.10gb":
 							devices[n][d.Name] = true
+							mem1g = d.ConsumesCounters[0].Counters["memory"].Value
+						case "7g.80gb":
+							mem7g = d.ConsumesCounters[0].Counters["memory"].Value
 						}
 					}
 				}
-				if len(devices[n]) == 0 {
-					e.t.Fatalf("fixture %s: no 1g.10gb device on GPU 0", h100File)
+				if len(devices[n]) == 0 || memTotal.IsZero() || mem7g.IsZero() || mem1g.IsZero() {
+					e.t.Fatalf("fixture %s: no 1g.10gb and 7g.80gb devices consuming %s.memory", h100File, gpu0Counters)
 				}
 			}
 			return n1, n2
@@ -254,11 +273,13 @@ func countersExhaustedCase() explainCase {
 		checkMessage: func(e *env, node string, holders []string, msg string) {
 			// The message names the used-up counters of the node's GPU, not the claim using them (the
 			// 7g.80gb holder): see docs/tooling.md, "Codes".
+			left := memTotal.DeepCopy()
+			left.Sub(mem7g)
 			prefix := fmt.Sprintf("all %d remaining devices need shared counters that are used up: ", len(devices[node]))
-			if !strings.HasPrefix(msg, prefix) || !strings.Contains(msg, node+"/gpu-0-counter-set.") ||
-				!strings.Contains(msg, " left of ") {
-				e.t.Fatalf("explain message on %s = %q, want %q followed by %s/gpu-0-counter-set.<counter>: <n> left of <total>",
-					node, msg, prefix, node)
+			memory := fmt.Sprintf("%s/%s.memory: %s left of %s, a device needs %s (%d)", node, gpu0Counters, left.String(),
+				memTotal.String(), mem1g.String(), len(devices[node]))
+			if !strings.HasPrefix(msg, prefix) || !strings.Contains(msg, memory) {
+				e.t.Fatalf("explain message on %s = %q, want %q and %q", node, msg, prefix, memory)
 			}
 		},
 		freed: func(e *env, node string) map[string]bool { return devices[node] },
