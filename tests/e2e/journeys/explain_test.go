@@ -20,112 +20,18 @@ package journeys
 // "Codes"), so for MIG the journey checks the counters only.
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"sort"
 	"strings"
 	"testing"
 	"time"
 
-	corev1 "k8s.io/api/core/v1"
 	resourcev1 "k8s.io/api/resource/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
-
-// explainAnswer is the body of POST /api/v1/explain (docs/tooling.md, "Explain").
-type explainAnswer struct {
-	Fits  []string `json:"fits"`
-	Nodes []struct {
-		Node    string `json:"node"`
-		Fits    bool   `json:"fits"`
-		Error   string `json:"error,omitempty"`
-		Reasons []struct {
-			Claim   string `json:"claim"`
-			Request string `json:"request"`
-			Code    string `json:"code"`
-			Message string `json:"message"`
-		} `json:"reasons"`
-	} `json:"nodes"`
-	Summary string `json:"summary"`
-}
-
-// simulateAnswer is the body of POST /api/v1/simulate (docs/tooling.md, "Simulate"); firstFailure is kept
-// raw so that it can be compared with an explain answer as a whole.
-type simulateAnswer struct {
-	Placed     int `json:"placed"`
-	Replicas   int `json:"replicas"`
-	Placements []struct {
-		Pod         string `json:"pod"`
-		Node        string `json:"node"`
-		Allocations []struct {
-			Claim   string `json:"claim"`
-			Results []struct {
-				Request, Driver, Pool, Device string
-			} `json:"results"`
-		} `json:"allocations"`
-	} `json:"placements"`
-	FirstFailure json.RawMessage `json:"firstFailure"`
-	Error        string          `json:"error"`
-}
-
-// postAllot POSTs body as JSON to url and returns the answer's body; any status but 200 fails the test.
-func (e *env) postAllot(url string, body any) []byte {
-	e.t.Helper()
-	data, err := json.Marshal(body)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(e.ctx, 20*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(data))
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatalf("POST %s: %v%s", url, err, e.diagnostics())
-	}
-	defer resp.Body.Close()
-	out, err := io.ReadAll(resp.Body)
-	if err != nil || resp.StatusCode != http.StatusOK {
-		e.t.Fatalf("POST %s: HTTP %d %v: %.500s", url, resp.StatusCode, err, out)
-	}
-	return out
-}
-
-// explainPod asks the standard allot why pod does not fit on nodes (podRef: allot reads the pod itself).
-func (e *env) explainPod(pod string, nodes ...string) (explainAnswer, []byte) {
-	e.t.Helper()
-	raw := e.postAllot(cl.AllotURL+"/api/v1/explain", map[string]any{
-		"podRef": map[string]string{"namespace": e.ns, "name": pod}, "nodes": nodes,
-	})
-	var a explainAnswer
-	if err := json.Unmarshal(raw, &a); err != nil {
-		e.t.Fatalf("explain answer: %v: %s", err, raw)
-	}
-	return a, raw
-}
-
-// simulatePod asks the standard allot where one more copy of pod (as the API server has it) would go.
-func (e *env) simulatePod(pod *corev1.Pod, nodes ...string) simulateAnswer {
-	e.t.Helper()
-	p := pod.DeepCopy()
-	p.ManagedFields = nil
-	raw := e.postAllot(cl.AllotURL+"/api/v1/simulate", map[string]any{"pod": p, "replicas": 1, "nodes": nodes})
-	var a simulateAnswer
-	if err := json.Unmarshal(raw, &a); err != nil {
-		e.t.Fatalf("simulate answer: %v: %s", err, raw)
-	}
-	e.t.Logf("simulate %s: %s", pod.Name, raw)
-	return a
-}
 
 // failedSchedulingEvents returns the notes of the FailedScheduling events about pod.
 func (e *env) failedSchedulingEvents(pod string) []string {

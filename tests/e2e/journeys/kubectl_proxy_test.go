@@ -13,10 +13,7 @@ package journeys
 // with `-o json` answer exactly what the same allot answers directly.
 
 import (
-	"context"
 	"encoding/json"
-	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -158,27 +155,6 @@ func sameJSON(e *env, what, plugin string, direct []byte) {
 	if canonicalJSON(a) != canonicalJSON(b) {
 		e.t.Fatalf("%s through the service proxy differs from allot's direct answer:\n  proxy:  %s\n  direct: %s", what, canonicalJSON(a), canonicalJSON(b))
 	}
-}
-
-// getAllot GETs url and returns the body; any status but 200 fails the test.
-func (e *env) getAllot(url string) []byte {
-	e.t.Helper()
-	ctx, cancel := context.WithTimeout(e.ctx, 20*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatalf("GET %s: %v", url, err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil || resp.StatusCode != http.StatusOK {
-		e.t.Fatalf("GET %s: HTTP %d %v: %.500s", url, resp.StatusCode, err, body)
-	}
-	return body
 }
 
 // proxyWorker is the pod simulated through the plugin: one GPU from a template, no namespace (the plugin
