@@ -4,7 +4,7 @@ package journeys
 // the allot the harness runs. allot listens on 127.0.0.1 outside the cluster, where the API server's
 // service proxy cannot reach it (it refuses loopback endpoints), so allot is reached with --allot-url and
 // the real kubeconfig serves the rest (credentials, the proxy path's errors). Allot variant only: the plugin
-// asks allot.
+// asks allot. The service-proxy path to a real allot is TestKubectlAllotServiceProxy (kubectl_proxy_test.go).
 
 import (
 	"bytes"

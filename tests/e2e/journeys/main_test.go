@@ -71,7 +71,7 @@ func run(m *testing.M) int {
 		AllotURLPath: os.Getenv("ALLOT_URL_PATH"),
 		FeatureGates: os.Getenv("E2E_FEATURE_GATES"),
 		RBACFileSets: [][]string{rbacFiles, fallback},
-		ExtraUsers:   append(append([]string{}, rbacUsers...), toolingReader),
+		ExtraUsers:   append(append([]string(nil), rbacUsers...), kubectlProxyUser, toolingReader),
 		KeepDir:      os.Getenv("E2E_KEEP") != "",
 		Logf: func(format string, args ...any) {
 			fmt.Fprintf(os.Stderr, "e2e: "+format+"\n", args...)
