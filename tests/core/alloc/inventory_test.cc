@@ -322,6 +322,33 @@ TEST_F(InventoryTest, TotalsAreTheSumsOfTheWholeAnswer) {
   }
 }
 
+// A pool whose allocations consume more than its counters hold (possible after a slice update) leaves no
+// device free there, as the allocator's ledger says; and a device naming one counter twice needs it twice.
+TEST_F(InventoryTest, FreeFollowsTheLedgerForOverdrawnCountersAndRepeatedCounters) {
+  allocated_ = testutil::BuildState(*devices_, {Allocated("full", {Result("mig.example.com", "n1-mig", "full")}),
+                                                Allocated("half", {Result("mig.example.com", "n1-mig", "half-0")})});
+  const ClassNodeInventory* row = FindRow(Compute(), "mig", "n1");
+  ASSERT_NE(row, nullptr);
+  EXPECT_EQ(row->devices, 3);
+  EXPECT_EQ(row->free, 0) << "12 of 8 consumed: half-1 does not fit";
+
+  auto counters = SliceBuilder("a", "mig.example.com", "p", "n1").Generation(1, 2).CounterSet("gpu-0", "memory", "8").Build();
+  auto twice = SliceBuilder("b", "mig.example.com", "p", "n1")
+                   .Generation(1, 2)
+                   .Device("five-twice").Consumes("gpu-0", "memory", "5")
+                   .Device("four-twice").Consumes("gpu-0", "memory", "4")
+                   .Build();
+  twice.spec.devices[0].consumes_counters.push_back(twice.spec.devices[0].consumes_counters[0]);  // 5 + 5 > 8
+  twice.spec.devices[1].consumes_counters.push_back(twice.spec.devices[1].consumes_counters[0]);  // 4 + 4 = 8
+  auto devices = testutil::BuildSnapshot({counters, twice}, {testutil::MakeClass("mig", "")});
+  index::AllocatedState nothing;
+  StatusOr<Inventory> inv = ComputeInventory(*devices, nothing, {&n1_}, {"mig"}, {}, Features());
+  ASSERT_TRUE(inv.ok()) << inv.status();
+  ASSERT_EQ(inv->classes.size(), 1u);
+  EXPECT_EQ(inv->classes[0].devices, 2);
+  EXPECT_EQ(inv->classes[0].free, 1) << "four-twice fits (8 of 8), five-twice does not (10 of 8)";
+}
+
 TEST(InventoryInvalidPoolTest, APoolTheAllocatorRefusesIsReportedWithItsCounts) {
   auto dup = SliceBuilder("e", "gpu.example.com", "n1", "n1").Device("x").Device("x").Build();
   auto devices = testutil::BuildSnapshot({dup}, {testutil::MakeClass("gpu", "")});

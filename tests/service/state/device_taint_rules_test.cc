@@ -183,6 +183,7 @@ TEST_F(TaintRuleViewTest, RuleAddChangeAndRemoveReachTheAllocator) {
 TEST_F(TaintRuleViewTest, ExplainNamesWhereEachTaintComesFrom) {
   Json slice = SliceJson("n1", 2);
   slice["spec"]["devices"][0]["taints"][0]["effect"] = "NoSchedule";  // dev-0: the driver's own taint
+  slice["metadata"]["resourceVersion"] = "2";                          // slices are converted per version
   store_.Upsert(ResourceSlicesResource(), slice);
   store_.Upsert(DeviceTaintRulesResource(), Rule("gpu-maintenance", {{"pool", "n1"}, {"device", "dev-1"}}, "NoExecute"));
   auto view = builder_.Build(store_.Load());
