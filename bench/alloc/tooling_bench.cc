@@ -8,6 +8,10 @@
 //                                   ComputeInventory over N 8xH100 dynamic-MIG nodes (208 devices each; N=5000 is
 //                                   1.04 M devices), all four NVIDIA classes: the whole answer, unfiltered; with
 //                                   P=1 also the per-class partitions (attribute gpu.nvidia.com/profile)
+//   BM_InventoryTotals_H100/nodes:N/partitions:P
+//                                   ComputeInventoryTotals on the same: the inventory gauges' work per view
+//   BM_MetricsScrape_InventorySeries
+//                                   a /metrics scrape's serialisation with the gauges' series (service linked)
 //
 // Building the cluster is setup; one untimed run first fills the snapshot's memos, which a running service has
 // filled long before. Counters: nodes, devices, and what the answer holds (failing nodes; pools and class rows).
@@ -23,7 +27,11 @@
 #include "bench/alloc/bench_cluster.h"
 #include "core/alloc/explain.h"
 #include "core/alloc/inventory.h"
+#include "core/alloc/inventory_totals.h"
 #include "core/cel/selector.h"
+#ifdef ALLOT_TOOLING_BENCH_SERVICE
+#include "service/metrics/service_metrics.h"
+#endif
 
 namespace allot::bench {
 namespace {
@@ -120,6 +128,71 @@ BENCHMARK(BM_Inventory_H100)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime()
     ->Iterations(3);
+
+// The inventory gauges' per-view computation (service/tooling/inventory_gauges.h runs it on its own thread for
+// each published view): ComputeInventoryTotals over the same cluster and classes as BM_Inventory_H100.
+void BM_InventoryTotals_H100(benchmark::State& state) {
+  const Cluster& c = ClusterOf({"tests/testdata/data/nvidia-h100-80gb-x8-dynmig.json",
+                                "tests/testdata/data/deviceclasses-nvidia.json"},
+                               static_cast<size_t>(state.range(0)));
+  static cel::CompileCache cel_cache;
+  alloc::Options options;
+  options.cel_cache = &cel_cache;
+  std::vector<const model::Node*> nodes;
+  for (const model::Node& n : c.nodes) nodes.push_back(&n);
+  std::vector<std::string> classes;
+  for (const char* name : {"gpu.nvidia.com", "mig.nvidia.com", "vfio.gpu.nvidia.com", "compute-domain-daemon.nvidia.com"}) {
+    if (c.snapshot->FindClass(name) != nullptr) classes.push_back(name);
+  }
+  alloc::InventoryTotalsOptions which;
+  if (state.range(1) != 0) which.default_partition_type_attribute = "gpu.nvidia.com/profile";
+  auto run = [&] {
+    return OrDie(alloc::ComputeInventoryTotals(*c.snapshot, c.state, nodes, classes, which, c.features, options), "totals");
+  };
+  alloc::InventoryTotals warm = run();
+  if (warm.drivers.empty() || warm.classes.size() != classes.size()) {
+    state.SkipWithError("expected driver and class totals");
+    return;
+  }
+  for (auto _ : state) {
+    alloc::InventoryTotals t = run();
+    benchmark::DoNotOptimize(t.classes.size());
+  }
+  state.counters["devices"] = static_cast<double>(c.devices);
+  state.counters["partition_series"] = static_cast<double>(warm.partitions.size() * 3);
+}
+BENCHMARK(BM_InventoryTotals_H100)
+    ->Args({500, 0})
+    ->Args({500, 1})
+    ->Args({5000, 0})
+    ->Args({5000, 1})
+    ->ArgNames({"nodes", "partitions"})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(3);
+
+#ifdef ALLOT_TOOLING_BENCH_SERVICE
+// A /metrics scrape now: ServiceMetrics::Serialize with the inventory series of the 4 NVIDIA classes, their
+// MIG partition types and one driver set (what BM_InventoryTotals_H100/partitions:1 fills; independent of the
+// number of devices). Before, a scrape also ran one whole ComputeInventory (BM_Inventory_H100).
+void BM_MetricsScrape_InventorySeries(benchmark::State& state) {
+  svc::ServiceMetrics metrics;
+  for (const char* s : {"total", "allocated", "available", "unavailable"}) {
+    metrics.inventory_devices->Add({{"driver", "gpu.nvidia.com"}, {"state", s}}).Set(1040000);
+  }
+  for (const char* cls : {"gpu.nvidia.com", "mig.nvidia.com", "vfio.gpu.nvidia.com", "compute-domain-daemon.nvidia.com"}) {
+    for (const char* s : {"selected", "free"}) metrics.inventory_class_devices->Add({{"class", cls}, {"state", s}}).Set(1);
+  }
+  for (const char* type : {"1g.10gb", "1g.10gb+me", "1g.20gb", "2g.20gb", "3g.40gb", "4g.40gb", "7g.80gb"}) {
+    for (const char* s : {"selected", "free", "allocatable"}) {
+      metrics.inventory_partition_devices->Add({{"class", "mig.nvidia.com"}, {"type", type}, {"state", s}}).Set(1);
+    }
+  }
+  for (auto _ : state) benchmark::DoNotOptimize(metrics.Serialize().size());
+  state.counters["bytes"] = static_cast<double>(metrics.Serialize().size());
+}
+BENCHMARK(BM_MetricsScrape_InventorySeries)->Unit(benchmark::kMicrosecond);
+#endif
 
 }  // namespace
 }  // namespace allot::bench

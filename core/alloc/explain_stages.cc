@@ -231,7 +231,7 @@ StatusOr<std::optional<Reason>> Search::NarrowRequest(const ClaimData& cd, Reque
     }
     if (!messages) continue;
     for (const model::Taint& t : d.taints) {
-      if (t.effect == "NoSchedule" || t.effect == "NoExecute") ++taints[t.key + "=" + t.value + ":" + t.effect];
+      if (t.effect == "NoSchedule" || t.effect == "NoExecute") ++taints[TaintText(t)];
     }
   }
   if (stage_failed(tolerated.size())) {

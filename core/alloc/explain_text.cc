@@ -40,6 +40,12 @@ std::string CountList(const std::map<std::string, size_t>& counts) {
   return out;
 }
 
+std::string TaintText(const model::Taint& taint) {
+  std::string out = taint.key + (taint.value.empty() ? "" : "=" + taint.value) + ":" + taint.effect;
+  if (taint.rule == nullptr) return out + " from ResourceSlice";
+  return out + " from DeviceTaintRule " + *taint.rule;
+}
+
 std::string JoinNames(const std::vector<std::string>& names) {
   std::string out;
   for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;

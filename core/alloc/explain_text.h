@@ -42,4 +42,8 @@ size_t SubIndex(const api::DeviceRequest& req, const std::string& request);
 // "driver/pool/device".
 std::string DeviceId(const index::Candidate& c);
 
+// "key=value:Effect from ResourceSlice" or "key=value:Effect from DeviceTaintRule NAME" ("key:Effect" without a
+// value): the taint and where an admin removes it (model::Taint::rule).
+std::string TaintText(const model::Taint& taint);
+
 }  // namespace allot::alloc::internal

@@ -3,47 +3,25 @@
 #include <algorithm>
 #include <map>
 #include <set>
-#include <unordered_set>
 #include <utility>
 
 #include "base/status_macros.h"
-#include "core/alloc/class_devices.h"
 #include "core/alloc/counter_ledger.h"
+#include "core/alloc/inventory_rows.h"
 #include "core/alloc/pool_views.h"
 #include "core/index/pools.h"
 
 namespace allot::alloc {
 namespace {
 
-bool Unschedulable(const model::Device& device) {
-  return std::any_of(device.taints.begin(), device.taints.end(), [](const model::Taint& t) {
-    return t.effect == "NoSchedule" || t.effect == "NoExecute";
-  });
-}
-
 bool Wanted(const std::string& want, const std::string& have) { return want.empty() || want == have; }
 
-using PoolKey = std::pair<std::string_view, std::string_view>;  // (driver, pool)
-
-// The slices of each pool at its highest generation, in snapshot order.
-std::map<PoolKey, std::vector<const index::SliceEntry*>> LatestSlices(const index::Snapshot& snapshot) {
-  std::map<PoolKey, std::vector<const index::SliceEntry*>> pools;
-  for (const index::SliceEntry& e : snapshot.slices()) {
-    auto& latest = pools[{e.slice->driver, e.slice->pool}];
-    if (!latest.empty() && e.slice->generation < latest.front()->slice->generation) continue;
-    if (!latest.empty() && e.slice->generation > latest.front()->slice->generation) latest.clear();
-    latest.push_back(&e);
-  }
-  return pools;
-}
+using internal::PoolKey;
 
 // Counter sets and shared devices of a complete pool, and its KEP counts.
 void FillPool(const std::vector<const index::SliceEntry*>& latest, const index::AllocatedState& allocated,
               const Features& features, PoolInventory& out) {
-  PoolCounts counts;
-  counts.resource_slice_count = static_cast<int64_t>(latest.size());
-  std::unordered_set<index::DeviceUid> in_use;
-  std::unordered_set<index::DeviceUid> tainted;
+  out.counts = internal::CountPoolDevices(latest, allocated);
   index::NodePools one;  // the whole pool, for the allocator's counter ledger
   index::Pool& pool = one.pools.emplace_back();
   pool.driver = out.driver;
@@ -57,9 +35,6 @@ void FillPool(const std::vector<const index::SliceEntry*>& latest, const index::
     for (size_t i = 0; i < e->slice->devices.size(); ++i) {
       const model::Device& d = e->slice->devices[i];
       const index::DeviceUid uid = e->device_uids[i];
-      ++counts.total_devices;
-      if (allocated.ConsumesCounters(uid)) in_use.insert(uid);
-      if (Unschedulable(d)) tainted.insert(uid);
       if (d.allow_multiple_allocations && features.consumable_capacity) {
         SharedDeviceInventory& shared = out.shared_devices.emplace_back();
         shared.device = d.name;
@@ -79,11 +54,6 @@ void FillPool(const std::vector<const index::SliceEntry*>& latest, const index::
       }
     }
   }
-  counts.allocated_devices = static_cast<int64_t>(in_use.size());
-  counts.unavailable_devices = static_cast<int64_t>(tainted.size());
-  counts.available_devices =
-      std::max<int64_t>(0, counts.total_devices - counts.allocated_devices - counts.unavailable_devices);
-  out.counts = counts;
 
   CounterLedger ledger(one, allocated);
   for (const model::CounterSet* cs : pool.counter_sets) {
@@ -119,13 +89,8 @@ StatusOr<Inventory> ComputeInventory(const index::Snapshot& snapshot, const inde
     }
   }
 
-  const std::map<PoolKey, std::vector<const index::SliceEntry*>> latest_slices = LatestSlices(snapshot);
-  std::set<PoolKey> declaring;  // pools with a slice that declares partitionTypeAttribute
-  for (const auto& [key, latest] : latest_slices) {
-    for (const index::SliceEntry* e : latest) {
-      if (!e->slice->partition_type_attribute.empty()) declaring.insert(key);
-    }
-  }
+  const std::map<PoolKey, std::vector<const index::SliceEntry*>> latest_slices = internal::LatestSlices(snapshot);
+  const std::set<PoolKey> declaring = internal::DeclaringPools(latest_slices);
   for (const auto& [key, latest] : latest_slices) {
     PoolInventory pool;
     pool.driver = std::string(key.first);
@@ -168,47 +133,11 @@ StatusOr<Inventory> ComputeInventory(const index::Snapshot& snapshot, const inde
     if (!Wanted(filter.device_class, cls)) continue;
     for (const model::Node* node : sorted) {
       if (!Wanted(filter.node, node->name)) continue;
-      ClassNodeInventory row{cls, node->name, 0, 0, "", {}};
-      StatusOr<ClassDevices> got = SelectClassDevices(snapshot, *node, cls, features, options);
-      if (!got.ok()) {
-        row.error = std::string(got.status().message());
+      ClassNodeInventory row =
+          internal::ClassNodeRow(snapshot, allocated, *node, cls, filter, declaring, features, options);
+      if (!row.error.empty()) {
         inv.classes.push_back(std::move(row));
         continue;
-      }
-      const ClassDevices& selected = *got;
-      CounterLedger ledger(*selected.pools, allocated);
-      struct Typed {
-        const index::Candidate* candidate;
-        bool usable;  // not allocated, untainted
-        bool fits;    // usable and its counters fit alone (the row's `free`)
-      };
-      std::map<std::pair<std::string, std::string>, std::vector<Typed>> by_type;
-      for (uint32_t i : selected.candidates) {
-        const index::Candidate& c = selected.pools->candidates[i];
-        if (!Wanted(filter.driver, c.slice->driver) || !Wanted(filter.pool, c.slice->pool)) continue;
-        ++row.devices;
-        const bool usable = !allocated.ConsumesCounters(c.uid) && !(features.device_taints && Unschedulable(*c.device));
-        const bool fits = usable && ledger.TryConsume(c.pool, *c.device).has_value();  // released at once
-        if (fits) ++row.free;
-        if (c.device->consumes_counters.empty() || !features.partitionable_devices) continue;
-        const std::string& attribute = PartitionAttributeOf(
-            *c.slice, declaring.count({c.slice->driver, c.slice->pool}) > 0, filter.default_partition_type_attribute);
-        std::optional<std::string> type = attribute.empty() ? std::nullopt : PartitionTypeOf(c.slice->driver, *c.device, attribute);
-        if (!type) continue;
-        by_type[{attribute, *type}].push_back({&c, usable, fits});
-      }
-      for (const auto& [key, group] : by_type) {
-        ClassPartition& part = row.partitions.emplace_back(ClassPartition{key.first, key.second, 0, 0, 0});
-        CounterLedger successive(*selected.pools, allocated);  // each type alone, from what is in use now
-        for (const Typed& t : group) {
-          ++part.devices;
-          if (!t.usable) continue;
-          if (t.fits) ++part.free;
-          if (std::optional<CounterCharge> charge = successive.TryConsume(t.candidate->pool, *t.candidate->device)) {
-            charge->Commit();  // stays consumed: the next device of this type sees it
-            ++part.allocatable;
-          }
-        }
       }
       if (row.devices == 0 && (!filter.driver.empty() || !filter.pool.empty())) continue;
       inv.classes.push_back(std::move(row));

@@ -157,7 +157,7 @@ StatusOr<Device> DeviceToModel(const api::Device& d, const std::string& driver, 
     ALLOT_ASSIGN_OR_RETURN(m.counters, ToCounters(cc.counters));
     out.consumes_counters.push_back(std::move(m));
   }
-  for (const auto& t : d.taints) out.taints.push_back(Taint{t.key, t.value, t.effect});
+  for (const auto& t : d.taints) out.taints.push_back(Taint{t.key, t.value, t.effect, nullptr});
   out.node_selection.node_name = d.node_name;
   if (d.node_selector) out.node_selection.node_selector = model::ToModel(*d.node_selector);
   out.node_selection.all_nodes = d.all_nodes.value_or(false);

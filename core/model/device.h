@@ -69,6 +69,10 @@ struct Taint {
   std::string key;
   std::string value;
   std::string effect;  // "NoSchedule", "NoExecute", "None" or anything else (treated as None)
+  // Where the taint comes from, for messages (explain): the name of the DeviceTaintRule that applied it
+  // (service/state/device_taint_rules.h), shared by every device the rule taints; nullptr when the
+  // ResourceSlice declares it. Never read by allocation decisions.
+  std::shared_ptr<const std::string> rule;
 };
 
 struct Device {

@@ -42,9 +42,10 @@ HttpHandler Readyz(const RouteTargets& t) {
 }
 
 HttpHandler Metrics(const RouteTargets& t) {
-  auto gauges = std::make_shared<InventoryGauges>(t.extender.context(), t.metrics);  // shared by both paths
+  // Kept alive by the handler (shared by both paths); computed per published view on its own thread.
+  auto gauges = std::make_shared<InventoryGauges>(t.extender.context(), t.metrics);
   return [&metrics = t.metrics, gauges](const httplib::Request&, httplib::Response& res) {
-    gauges->Refresh();
+    static_cast<void>(gauges);  // held, not called: a scrape only serialises numbers
     res.set_content(metrics.Serialize(), "text/plain; version=0.0.4; charset=utf-8");
   };
 }

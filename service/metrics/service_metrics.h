@@ -56,14 +56,18 @@
   GAUGE(index_pools, "allot_index_pools", "", "Resource pools (driver, pool) in the current device index.")      \
   GAUGE(inventory_devices, "allot_inventory_devices", "driver,state",                                            \
         "Devices of complete pools by driver and state (total, allocated, available, unavailable: KEP-5677), "    \
-        "refreshed on scrape.")                                                                                  \
+        "computed once per published cluster view.")                                                             \
   GAUGE(inventory_class_devices, "allot_inventory_class_devices", "class,state",                                 \
-        "Devices a DeviceClass selects, summed over nodes, by state (selected, free), refreshed on scrape.")     \
+        "Devices a DeviceClass selects, summed over nodes, by state (selected, free), per cluster view.")        \
   GAUGE(inventory_partition_devices, "allot_inventory_partition_devices", "class,type,state",                     \
         "Partitions of each type a DeviceClass selects, summed over nodes, by state (selected, free, allocatable: "\
-        "how many more fit one after another on each node), refreshed on scrape.")                              \
+        "how many more fit one after another on each node), per cluster view.")                                  \
   GAUGE(inventory_pool_devices, "allot_inventory_pool_devices", "driver,pool,state",                             \
         "Devices of each complete pool by state (KEP-5677), only with --inventory-pool-metrics=true.")          \
+  GAUGE(inventory_gauges_revision, "allot_inventory_gauges_revision", "",                                        \
+        "Store revision of the cluster view the allot_inventory_* gauges were last computed from.")             \
+  GAUGE(inventory_gauges_compute_seconds, "allot_inventory_gauges_compute_seconds", "",                          \
+        "Wall time of the last computation of the allot_inventory_* gauges (once per published cluster view).") \
   GAUGE(reservations_in_flight, "allot_reservations_in_flight", "",                                              \
         "Claims allocated by bind whose allocation the watch has not shown yet.")                                \
   COUNTER(reservations_released, "allot_reservations_released_total", "reason",                                  \

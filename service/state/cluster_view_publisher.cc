@@ -89,7 +89,34 @@ void ClusterViewPublisher::Loop() {
       ReleaseFreedMemory();
     }
     ready_.store(true);
+    MutexLock lock(listeners_mu_);
+    for (auto& [id, listener] : listeners_) {
+      if (listener.called && listener.revision == view->store->revision) continue;
+      listener.called = true;
+      listener.revision = view->store->revision;
+      listener.call(view);
+    }
   }
+}
+
+int ClusterViewPublisher::AddViewListener(ViewListener listener) {
+  int id = 0;
+  {
+    MutexLock lock(listeners_mu_);
+    id = next_listener_++;
+    listeners_.emplace(id, Listener{std::move(listener), 0, false});
+  }
+  {
+    MutexLock lock(wake_mu_);  // a pass of the loop calls it with the current view
+    pending_ = true;
+  }
+  wake_cv_.NotifyOne();
+  return id;
+}
+
+void ClusterViewPublisher::RemoveViewListener(int id) {
+  MutexLock lock(listeners_mu_);
+  listeners_.erase(id);
 }
 
 }  // namespace allot::svc

@@ -15,12 +15,18 @@
 // once a published store snapshot shows its claim allocated (ReservationTable::Observe), so the pair never
 // misses an allocation.
 //
+// View listeners (AddViewListener) are told each new view on the builder thread, after Ready() turned true
+// for it; they must return quickly (the builder thread's next view waits for them): the inventory gauges
+// (service/tooling/inventory_gauges.h) only hand the view to their own thread.
+//
 // Thread safety: thread-safe. `store` must outlive the publisher and must not publish after it is destroyed
 // (its listener stays registered); `warm` runs on the builder thread.
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <thread>
 
@@ -49,6 +55,15 @@ class ClusterViewPublisher {
   // True once the view of a synced store was built and warmed (part of /readyz).
   bool Ready() const { return ready_.load(); }
 
+  using ViewListener = std::function<void(const std::shared_ptr<const ClusterView>&)>;
+  // Calls `listener` on the builder thread with every view the thread publishes whose store revision differs
+  // from the one it was last called with; the first call, with the current view, follows soon after this
+  // one once the store synced. Views published in quick succession may be skipped (the newest is what counts).
+  // Returns an id for RemoveViewListener.
+  int AddViewListener(ViewListener listener);
+  // After it returns, the listener is neither running nor called again.
+  void RemoveViewListener(int id);
+
  private:
   std::shared_ptr<const ClusterView> ViewOf(std::shared_ptr<const StoreSnapshot> snapshot);
   void Loop();
@@ -67,6 +82,16 @@ class ClusterViewPublisher {
   bool pending_ ALLOT_GUARDED_BY(wake_mu_) = false;
   bool stop_ ALLOT_GUARDED_BY(wake_mu_) = false;
   std::atomic<bool> ready_{false};
+
+  struct Listener {
+    ViewListener call;
+    uint64_t revision = 0;  // store revision of the view it was last called with
+    bool called = false;
+  };
+  Mutex listeners_mu_;  // held while listeners run, so that RemoveViewListener waits for a running call
+  std::map<int, Listener> listeners_ ALLOT_GUARDED_BY(listeners_mu_);
+  int next_listener_ ALLOT_GUARDED_BY(listeners_mu_) = 0;
+
   std::thread thread_;  // last member: started after everything it uses
 };
 

@@ -41,11 +41,13 @@ std::shared_ptr<const model::Slice> ApplyTaintRules(const std::shared_ptr<const 
                                                     const std::vector<api::DeviceTaintRule>& rules) {
   std::shared_ptr<PatchedSlice> holder;
   for (const api::DeviceTaintRule& rule : rules) {
+    std::shared_ptr<const std::string> name;  // one string per rule and slice, shared by the devices it taints
     for (size_t i = 0; i < slice->devices.size(); ++i) {
       if (!RuleSelects(rule, *slice, slice->devices[i])) continue;
       if (holder == nullptr) holder = std::make_shared<PatchedSlice>(PatchedSlice{slice, *slice});
+      if (name == nullptr) name = std::make_shared<const std::string>(rule.metadata.name);
       const api::DeviceTaint& t = rule.spec.taint;
-      holder->patched.devices[i].taints.push_back(model::Taint{t.key, t.value, t.effect});
+      holder->patched.devices[i].taints.push_back(model::Taint{t.key, t.value, t.effect, name});
     }
   }
   if (holder == nullptr) return slice;

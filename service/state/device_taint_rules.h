@@ -33,7 +33,8 @@ DecodedTaintRules DecodeTaintRules(const ObjectMap& objects);
 // Whether `rule` selects `device` of `slice`.
 bool RuleSelects(const api::DeviceTaintRule& rule, const model::Slice& slice, const model::Device& device);
 
-// `slice` with the taints of the rules that select any of its devices; `slice` itself (same pointer) when
+// `slice` with the taints of the rules that select any of its devices, each naming its rule (model::Taint::
+// rule: one shared name string per rule and slice, no copy per device); `slice` itself (same pointer) when
 // none does. A patched slice is a copy that keeps the original alive (its devices' prepared CEL views are
 // shared with the original).
 std::shared_ptr<const model::Slice> ApplyTaintRules(const std::shared_ptr<const model::Slice>& slice,

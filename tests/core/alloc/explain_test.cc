@@ -181,7 +181,7 @@ TEST(ExplainTest, TaintNotTolerated) {
   auto slice = SliceBuilder("s", "driver-a", "pool", kNode).Device("d0").Taint("maint", "now", "NoSchedule").Build();
   Reason r = Only(Explain({{slice}, {}}, {testutil::MakeClaim("c", "class-a")}));
   EXPECT_EQ(r.code, ReasonCode::kTaintNotTolerated);
-  EXPECT_NE(r.message.find("maint=now:NoSchedule (1)"), std::string::npos) << r.message;
+  EXPECT_NE(r.message.find("maint=now:NoSchedule from ResourceSlice (1)"), std::string::npos) << r.message;
   // With the toleration the claim fits.
   api::ResourceClaim tolerant = testutil::MakeClaim("c", "class-a");
   tolerant.spec.devices.requests[0].exactly->tolerations.push_back(api::DeviceToleration{"maint", "Exists", "", "", {}});

@@ -1,6 +1,10 @@
 // ComputeInventory: KEP-5677's per-pool counts and allot's counter, capacity and class views, with exact
 // numbers on plain, tainted, admin-access, partitionable (MIG-like), shared and incomplete pools.
 #include "core/alloc/inventory.h"
+#include "core/alloc/inventory_totals.h"
+
+#include <map>
+#include <string>
 
 #include <gtest/gtest.h>
 
@@ -51,9 +55,9 @@ class InventoryTest : public ::testing::Test {
                         .Generation(1, 2).CounterSet("gpu-0", "memory", "8").Build();
     auto mig = SliceBuilder("b-devices", "mig.example.com", "n1-mig", "n1")
                    .Generation(1, 2)
-                   .Device("full").Consumes("gpu-0", "memory", "8")
-                   .Device("half-0").Consumes("gpu-0", "memory", "4")
-                   .Device("half-1").Consumes("gpu-0", "memory", "4")
+                   .Device("full").Consumes("gpu-0", "memory", "8").StringAttr("profile", "full")
+                   .Device("half-0").Consumes("gpu-0", "memory", "4").StringAttr("profile", "half")
+                   .Device("half-1").Consumes("gpu-0", "memory", "4").StringAttr("profile", "half")
                    .Build();
     // n1-shared: one multi-allocatable 80Gi device with a 30Gi share.
     auto shared = SliceBuilder("c", "shared.example.com", "n1-shared", "n1").Device("sg").Capacity("memory", "80Gi").Build();
@@ -243,6 +247,106 @@ TEST_F(InventoryTest, AClassThatCannotBeEvaluatedIsReportedInItsRow) {
   ASSERT_EQ(inv->classes.size(), 1u);
   EXPECT_NE(inv->classes[0].error.find("no-such-class"), std::string::npos) << inv->classes[0].error;
   EXPECT_EQ(inv->classes[0].devices, 0);
+}
+
+// The gauges' totals are the sums of the whole answer's numbers: pools (complete only; the tainted, admin-access,
+// partitionable and shared ones), class rows and partitions, with and without a default partition attribute.
+TEST_F(InventoryTest, TotalsAreTheSumsOfTheWholeAnswer) {
+  for (const std::string attribute : {"", "mig.example.com/profile"}) {
+    SCOPED_TRACE("default partition attribute '" + attribute + "'");
+    InventoryFilter filter;
+    filter.default_partition_type_attribute = attribute;
+    Inventory inv = Compute(filter);
+    InventoryTotalsOptions which;
+    which.default_partition_type_attribute = attribute;
+    which.per_pool = true;
+    Options options;
+    options.cel_cache = &cache_;
+    StatusOr<InventoryTotals> totals = ComputeInventoryTotals(*devices_, allocated_, {&n1_, &n2_},
+                                                              {"gpu", "mig", "shared"}, which, Features(), options);
+    ASSERT_TRUE(totals.ok()) << totals.status();
+
+    std::map<std::string, PoolCounts> drivers;
+    size_t complete = 0;
+    for (const PoolInventory& p : inv.pools) {
+      if (!p.counts) continue;
+      ++complete;
+      PoolCounts& d = drivers[p.driver];
+      d.total_devices += p.counts->total_devices;
+      d.allocated_devices += p.counts->allocated_devices;
+      d.available_devices += p.counts->available_devices;
+      d.unavailable_devices += p.counts->unavailable_devices;
+      auto it = totals->pools.find({p.driver, p.pool});
+      ASSERT_NE(it, totals->pools.end()) << p.pool;
+      EXPECT_EQ(it->second.total_devices, p.counts->total_devices) << p.pool;
+      EXPECT_EQ(it->second.allocated_devices, p.counts->allocated_devices) << p.pool;
+      EXPECT_EQ(it->second.available_devices, p.counts->available_devices) << p.pool;
+      EXPECT_EQ(it->second.unavailable_devices, p.counts->unavailable_devices) << p.pool;
+    }
+    EXPECT_EQ(totals->pools.size(), complete) << "the incomplete pool n2 has no counts";
+    ASSERT_EQ(totals->drivers.size(), drivers.size());
+    for (const auto& [driver, d] : drivers) {
+      const PoolCounts& t = totals->drivers.at(driver);
+      EXPECT_EQ(t.total_devices, d.total_devices) << driver;
+      EXPECT_EQ(t.allocated_devices, d.allocated_devices) << driver;
+      EXPECT_EQ(t.available_devices, d.available_devices) << driver;
+      EXPECT_EQ(t.unavailable_devices, d.unavailable_devices) << driver;
+    }
+    EXPECT_EQ(totals->drivers.at("gpu.example.com").unavailable_devices, 1) << "n1's d3; n2 is incomplete";
+
+    std::map<std::string, ClassTotals> classes;
+    std::map<std::pair<std::string, std::string>, PartitionTotals> partitions;
+    for (const ClassNodeInventory& row : inv.classes) {
+      classes[row.device_class].selected += row.devices;
+      classes[row.device_class].free += row.free;
+      for (const ClassPartition& part : row.partitions) {
+        PartitionTotals& p = partitions[{row.device_class, part.type}];
+        p.selected += part.devices;
+        p.free += part.free;
+        p.allocatable += part.allocatable;
+      }
+    }
+    ASSERT_EQ(totals->classes.size(), classes.size());
+    for (const auto& [cls, c] : classes) {
+      EXPECT_EQ(totals->classes.at(cls).selected, c.selected) << cls;
+      EXPECT_EQ(totals->classes.at(cls).free, c.free) << cls;
+    }
+    EXPECT_EQ(totals->classes.at("mig").free, 1) << "half-1 only: full's counters are half used";
+    ASSERT_EQ(totals->partitions.size(), partitions.size());
+    for (const auto& [key, p] : partitions) {
+      EXPECT_EQ(totals->partitions.at(key).selected, p.selected) << key.second;
+      EXPECT_EQ(totals->partitions.at(key).free, p.free) << key.second;
+      EXPECT_EQ(totals->partitions.at(key).allocatable, p.allocatable) << key.second;
+    }
+    EXPECT_EQ(totals->partitions.size(), attribute.empty() ? 0u : 2u) << "full and half, with the attribute only";
+  }
+}
+
+// A pool whose allocations consume more than its counters hold (possible after a slice update) leaves no
+// device free there, as the allocator's ledger says; and a device naming one counter twice needs it twice.
+TEST_F(InventoryTest, FreeFollowsTheLedgerForOverdrawnCountersAndRepeatedCounters) {
+  allocated_ = testutil::BuildState(*devices_, {Allocated("full", {Result("mig.example.com", "n1-mig", "full")}),
+                                                Allocated("half", {Result("mig.example.com", "n1-mig", "half-0")})});
+  const ClassNodeInventory* row = FindRow(Compute(), "mig", "n1");
+  ASSERT_NE(row, nullptr);
+  EXPECT_EQ(row->devices, 3);
+  EXPECT_EQ(row->free, 0) << "12 of 8 consumed: half-1 does not fit";
+
+  auto counters = SliceBuilder("a", "mig.example.com", "p", "n1").Generation(1, 2).CounterSet("gpu-0", "memory", "8").Build();
+  auto twice = SliceBuilder("b", "mig.example.com", "p", "n1")
+                   .Generation(1, 2)
+                   .Device("five-twice").Consumes("gpu-0", "memory", "5")
+                   .Device("four-twice").Consumes("gpu-0", "memory", "4")
+                   .Build();
+  twice.spec.devices[0].consumes_counters.push_back(twice.spec.devices[0].consumes_counters[0]);  // 5 + 5 > 8
+  twice.spec.devices[1].consumes_counters.push_back(twice.spec.devices[1].consumes_counters[0]);  // 4 + 4 = 8
+  auto devices = testutil::BuildSnapshot({counters, twice}, {testutil::MakeClass("mig", "")});
+  index::AllocatedState nothing;
+  StatusOr<Inventory> inv = ComputeInventory(*devices, nothing, {&n1_}, {"mig"}, {}, Features());
+  ASSERT_TRUE(inv.ok()) << inv.status();
+  ASSERT_EQ(inv->classes.size(), 1u);
+  EXPECT_EQ(inv->classes[0].devices, 2);
+  EXPECT_EQ(inv->classes[0].free, 1) << "four-twice fits (8 of 8), five-twice does not (10 of 8)";
 }
 
 TEST(InventoryInvalidPoolTest, APoolTheAllocatorRefusesIsReportedWithItsCounts) {

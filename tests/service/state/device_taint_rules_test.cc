@@ -7,6 +7,7 @@
 
 #include "api/codec.h"
 #include "core/alloc/allocator.h"
+#include "core/alloc/explain.h"
 #include "core/model/convert.h"
 #include "service/state/cluster_view_builder.h"
 
@@ -80,6 +81,13 @@ TEST(DeviceTaintRulesTest, TaintsAreAppendedToACopyAndUnmatchedSlicesAreShared) 
   EXPECT_EQ(patched->devices[0].taints[2].key, "example.com/b");
   EXPECT_EQ(patched->devices[0].taints[2].value, "v");
   ASSERT_EQ(patched->devices[1].taints.size(), 1u);
+  // Each applied taint names its rule, the slice's own none; one name string per rule, shared by its devices.
+  EXPECT_EQ(patched->devices[0].taints[0].rule, nullptr);
+  ASSERT_NE(patched->devices[0].taints[1].rule, nullptr);
+  EXPECT_EQ(*patched->devices[0].taints[1].rule, "a");
+  ASSERT_NE(patched->devices[0].taints[2].rule, nullptr);
+  EXPECT_EQ(*patched->devices[0].taints[2].rule, "b");
+  EXPECT_EQ(patched->devices[1].taints[0].rule, patched->devices[0].taints[2].rule);
   EXPECT_EQ(slice->devices[0].taints.size(), 1u) << "the stored slice is not modified";
   EXPECT_EQ(patched->devices[0].cel, slice->devices[0].cel) << "the prepared CEL view is shared";
 
@@ -168,6 +176,33 @@ TEST_F(TaintRuleViewTest, RuleAddChangeAndRemoveReachTheAllocator) {
   auto untouched = builder_.Build(store_.Load());
   EXPECT_EQ(untouched->devices->slices()[0].slice, store_.Load()->slices->begin()->second->slice)
       << "a slice no rule selects is the stored one";
+}
+
+// explain's TaintNotTolerated names each taint's source: the ResourceSlice, or the DeviceTaintRule by name
+// (what an admin needs to find and remove it).
+TEST_F(TaintRuleViewTest, ExplainNamesWhereEachTaintComesFrom) {
+  Json slice = SliceJson("n1", 2);
+  slice["spec"]["devices"][0]["taints"][0]["effect"] = "NoSchedule";  // dev-0: the driver's own taint
+  slice["metadata"]["resourceVersion"] = "2";                          // slices are converted per version
+  store_.Upsert(ResourceSlicesResource(), slice);
+  store_.Upsert(DeviceTaintRulesResource(), Rule("gpu-maintenance", {{"pool", "n1"}, {"device", "dev-1"}}, "NoExecute"));
+  auto view = builder_.Build(store_.Load());
+  auto claim = api::Decode<api::ResourceClaim>(Json{
+      {"apiVersion", "resource.k8s.io/v1"},
+      {"kind", "ResourceClaim"},
+      {"metadata", {{"name", "c"}, {"namespace", "default"}}},
+      {"spec", {{"devices", {{"requests", Json::array({{{"name", "gpu"}, {"exactly", {{"deviceClassName", "gpu"}}}}})}}}}}});
+  ASSERT_TRUE(claim.ok()) << claim.status();
+  alloc::NodeExplanation e = alloc::ExplainNode(*view->devices, *view->allocated->state, *view->FindNode("n1"),
+                                                {&*claim}, alloc::Features(), alloc::ExplainOptions());
+  ASSERT_FALSE(e.fits);
+  ASSERT_EQ(e.reasons.size(), 1u);
+  EXPECT_EQ(e.reasons[0].code, alloc::ReasonCode::kTaintNotTolerated);
+  const std::string& m = e.reasons[0].message;
+  EXPECT_NE(m.find("driver-taint:NoSchedule from ResourceSlice (1)"), std::string::npos) << m;
+  EXPECT_NE(m.find("example.com/gpu-maintenance=v:NoExecute from DeviceTaintRule gpu-maintenance (1)"),
+            std::string::npos)
+      << m;
 }
 
 }  // namespace

@@ -3,7 +3,11 @@
 #include "service/tooling/inventory.h"
 #include "service/tooling/inventory_gauges.h"
 
+#include <chrono>
 #include <map>
+#include <string>
+#include <thread>
+#include <utility>
 
 #include <httplib.h>
 #include <gtest/gtest.h>
@@ -33,6 +37,9 @@ const Json* FindRow(const Json& inv, const std::string& cls, const std::string& 
   }
   return nullptr;
 }
+
+const InventoryGaugesPacing kUnpaced{std::chrono::milliseconds(0), 1.0};  // tests: compute each view at once
+const std::chrono::milliseconds kWait(10000);  // an upper bound for a wait, not a timing assertion
 
 class InventoryRouteTest : public ::testing::Test {
  protected:
@@ -212,8 +219,10 @@ TEST_F(InventoryRouteTest, GaugesPerDriverAndClass) {
   Json pod = fx_.Create(PodJson("gauged", {"gauged"}));
   Json bind = {{"PodName", "gauged"}, {"PodNamespace", "default"}, {"PodUID", pod["metadata"]["uid"]}, {"Node", "gpu-node-2"}};
   ASSERT_EQ(ParseReply(fx_.extender->Bind(bind.dump()))["Error"], "");
-  InventoryGauges gauges(fx_.extender->context(), fx_.metrics);
-  gauges.Refresh();
+  ASSERT_NE(fx_.WaitForClaim("default/gauged", [](const Json& c) { return c["status"].contains("allocation"); }),
+            nullptr);
+  InventoryGauges gauges(fx_.extender->context(), fx_.metrics, kUnpaced);
+  ASSERT_TRUE(gauges.WaitForRevision(fx_.store.Load()->revision, kWait));
   auto value = [&](const char* name, const char* label, const char* key, const char* state) {
     return fx_.metrics.ValueForTest(name, {{label, key}, {"state", state}});
   };
@@ -225,7 +234,7 @@ TEST_F(InventoryRouteTest, GaugesPerDriverAndClass) {
   EXPECT_EQ(value("allot_inventory_class_devices", "class", "gpu.example.com", "selected"), 24);
   EXPECT_EQ(value("allot_inventory_class_devices", "class", "gpu.example.com", "free"), 23);
   EXPECT_EQ(value("allot_inventory_class_devices", "class", "gpu.nvidia.com", "free"), 8);
-  // The HTTP route refreshes them on scrape.
+  // The HTTP route's own gauges (computed on their thread from the same view) are what a scrape serialises.
   HttpServerOptions options;
   options.host = "127.0.0.1";
   options.port = 0;
@@ -234,9 +243,16 @@ TEST_F(InventoryRouteTest, GaugesPerDriverAndClass) {
   RegisterRoutes(http, "", RouteTargets{fx_.store, *fx_.extender, fx_.metrics, nullptr});
   ASSERT_TRUE(http.Start().ok());
   httplib::Client client("127.0.0.1", http.port());
-  auto res = client.Get("/metrics");
-  ASSERT_TRUE(res);
-  EXPECT_NE(res->body.find("allot_inventory_devices{driver=\"gpu.example.com\",state=\"total\"} 24"), std::string::npos);
+  const auto deadline = std::chrono::steady_clock::now() + kWait;
+  std::string body;
+  while (body.find("allot_inventory_devices{driver=\"gpu.example.com\",state=\"total\"} 24") == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline) {
+    auto res = client.Get("/metrics");
+    ASSERT_TRUE(res);
+    body = res->body;
+  }
+  EXPECT_NE(body.find("allot_inventory_devices{driver=\"gpu.example.com\",state=\"allocated\"} 1"), std::string::npos)
+      << body;
   http.Stop();
 }
 
@@ -247,8 +263,8 @@ TEST(InventoryGaugesFlagsTest, PartitionGaugesAndPerPoolSeriesFollowTheFlags) {
   ExtenderFixture fx(options);
   fx.LoadDemo();
   fx.Start();
-  InventoryGauges gauges(fx.extender->context(), fx.metrics);
-  gauges.Refresh();
+  InventoryGauges gauges(fx.extender->context(), fx.metrics, kUnpaced);
+  ASSERT_TRUE(gauges.WaitForRevision(fx.store.Load()->revision, kWait));
   auto partition = [&](const char* type, const char* state) {
     return fx.metrics.ValueForTest("allot_inventory_partition_devices",
                                    {{"class", "mig.nvidia.com"}, {"type", type}, {"state", state}});
@@ -266,12 +282,83 @@ TEST(InventoryGaugesFlagsTest, PartitionGaugesAndPerPoolSeriesFollowTheFlags) {
 }
 
 TEST_F(InventoryRouteTest, NoPartitionOrPoolSeriesByDefault) {
-  InventoryGauges gauges(fx_.extender->context(), fx_.metrics);
-  gauges.Refresh();
+  InventoryGauges gauges(fx_.extender->context(), fx_.metrics, kUnpaced);
+  ASSERT_TRUE(gauges.WaitForRevision(fx_.store.Load()->revision, kWait));
   const std::string text = fx_.metrics.Serialize();
   EXPECT_EQ(text.find("allot_inventory_partition_devices{"), std::string::npos);
   EXPECT_EQ(text.find("allot_inventory_pool_devices{"), std::string::npos);
   EXPECT_NE(text.find("allot_inventory_devices{"), std::string::npos);
+}
+
+// The gauges are computed per published view, and for a view they equal the unfiltered route's sums (no bind
+// in flight): after an allocation, a DeviceTaintRule and a removed ResourceSlice.
+TEST_F(InventoryRouteTest, GaugesEqualTheRoutesNumbersAfterChanges) {
+  InventoryGauges gauges(fx_.extender->context(), fx_.metrics, kUnpaced);
+  auto expect_equal = [&](const std::string& step) {
+    SCOPED_TRACE(step);
+    const uint64_t revision = fx_.store.Load()->revision;
+    ASSERT_TRUE(gauges.WaitForRevision(revision, kWait));
+    ASSERT_EQ(fx_.extender->reservations().size(), 0u) << "a bind in flight would count in the route only";
+    Json inv = Get();
+    std::map<std::pair<std::string, std::string>, double> drivers;  // (driver, state)
+    const std::pair<const char*, const char*> fields[] = {{"totalDevices", "total"},
+                                                          {"allocatedDevices", "allocated"},
+                                                          {"availableDevices", "available"},
+                                                          {"unavailableDevices", "unavailable"}};
+    for (const Json& p : inv["pools"]) {
+      if (!p.contains("totalDevices")) continue;
+      for (const auto& [field, state] : fields) drivers[{p["driver"].get<std::string>(), state}] += p[field].get<double>();
+    }
+    std::map<std::pair<std::string, std::string>, double> classes;  // (class, state)
+    for (const Json& r : inv["classes"]) {
+      classes[{r["class"].get<std::string>(), "selected"}] += r["devices"].get<double>();
+      classes[{r["class"].get<std::string>(), "free"}] += r["free"].get<double>();
+    }
+    ASSERT_FALSE(drivers.empty());
+    for (const auto& [key, n] : drivers) {
+      EXPECT_EQ(fx_.metrics.ValueForTest("allot_inventory_devices", {{"driver", key.first}, {"state", key.second}}), n)
+          << key.first << " " << key.second;
+    }
+    for (const auto& [key, n] : classes) {
+      EXPECT_EQ(fx_.metrics.ValueForTest("allot_inventory_class_devices", {{"class", key.first}, {"state", key.second}}),
+                n)
+          << key.first << " " << key.second;
+    }
+    EXPECT_GE(fx_.metrics.ValueForTest("allot_inventory_gauges_revision"), static_cast<double>(revision));
+  };
+  auto devices = [&](const char* driver, const char* state) {
+    return fx_.metrics.ValueForTest("allot_inventory_devices", {{"driver", driver}, {"state", state}});
+  };
+  expect_equal("start");
+  EXPECT_EQ(devices("gpu.example.com", "allocated"), 0);
+
+  fx_.Create(ClaimJson("held", "gpu.example.com"));
+  Json pod = fx_.Create(PodJson("held", {"held"}));
+  Json bind = {{"PodName", "held"}, {"PodNamespace", "default"}, {"PodUID", pod["metadata"]["uid"]}, {"Node", "gpu-node-1"}};
+  ASSERT_EQ(ParseReply(fx_.extender->Bind(bind.dump()))["Error"], "");
+  ASSERT_NE(fx_.WaitForClaim("default/held", [](const Json& c) { return c["status"].contains("allocation"); }), nullptr);
+  for (const auto deadline = std::chrono::steady_clock::now() + kWait;
+       fx_.extender->reservations().size() > 0 && std::chrono::steady_clock::now() < deadline;) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));  // the watch shows the claim: dropped
+  }
+  expect_equal("after an allocation");
+  EXPECT_EQ(devices("gpu.example.com", "allocated"), 1);
+
+  fx_.Create({{"apiVersion", "resource.k8s.io/v1"},
+              {"kind", "DeviceTaintRule"},
+              {"metadata", {{"name", "node-2-maintenance"}}},
+              {"spec", {{"deviceSelector", {{"pool", "gpu-node-2"}}},
+                        {"taint", {{"key", "example.com/maintenance"}, {"value", "true"}, {"effect", "NoSchedule"}}}}}});
+  expect_equal("after a DeviceTaintRule");
+  EXPECT_EQ(devices("gpu.example.com", "unavailable"), 8);
+
+  ASSERT_TRUE(fx_.kube.Delete(ResourceSlicesResource(), "", "gpu-node-1-gpu.example.com-0").ok());
+  ASSERT_NE(fx_.store.WaitFor([](const StoreSnapshot& s) {
+              return s.Find(ObjectKind::kResourceSlice, "gpu-node-1-gpu.example.com-0") == nullptr;
+            }, kWait),
+            nullptr);
+  expect_equal("after a ResourceSlice was removed");
+  EXPECT_EQ(devices("gpu.example.com", "total"), 16);
 }
 
 TEST(InventoryNotSyncedTest, Is503BeforeTheStoreSynced) {
