@@ -4,6 +4,7 @@
 // words the messages.
 #include <algorithm>
 #include <map>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -214,10 +215,15 @@ StatusOr<std::optional<Reason>> Search::NarrowRequest(const ClaimData& cd, Reque
   }
   const size_t needed_all = selected.size();
   auto stage_failed = [&](size_t left) { return rd.all_mode ? left < needed_all : left == 0; };
-  auto lost_text = [&](size_t before, size_t after) {
-    return rd.all_mode ? "allocation mode All needs all " + count_text(needed_all, "matching device") + "; " +
-                             std::to_string(before - after) + " of them "
-                       : "all " + count_text(before, "remaining device") + " ";
+  // "all 3 remaining devices have ...", "the 1 remaining device has ...": `plural` / `singular` is the verb.
+  auto lost_text = [&](size_t before, size_t after, const char* plural, const char* singular) {
+    if (rd.all_mode) {
+      const size_t lost = before - after;
+      return "allocation mode All needs all " + count_text(needed_all, "matching device") + "; " +
+             std::to_string(lost) + " of them " + (lost == 1 ? singular : plural) + " ";
+    }
+    return before == 1 ? std::string("the 1 remaining device ") + singular + " "
+                       : "all " + count_text(before, "remaining device") + " " + plural + " ";
   };
 
   // Stage 3: taints.
@@ -235,8 +241,8 @@ StatusOr<std::optional<Reason>> Search::NarrowRequest(const ClaimData& cd, Reque
     }
   }
   if (stage_failed(tolerated.size())) {
-    return fail(ReasonCode::kTaintNotTolerated, lost_text(selected.size(), tolerated.size()) +
-                                                    "have taints the request does not tolerate: " + CountList(taints));
+    return fail(ReasonCode::kTaintNotTolerated, lost_text(selected.size(), tolerated.size(), "have", "has") +
+                                                    "taints the request does not tolerate: " + CountList(taints));
   }
 
   // Stage 4: allocated (the allocated state includes in-flight reservations).
@@ -270,7 +276,7 @@ StatusOr<std::optional<Reason>> Search::NarrowRequest(const ClaimData& cd, Reque
       for (const Holder* h : it->second) ++held[h->claim + (h->in_flight ? " in flight" : "")];
     }
     return fail(ReasonCode::kDevicesInUse,
-                lost_text(tolerated.size(), unallocated.size()) + "are allocated, held by " + CountList(held));
+                lost_text(tolerated.size(), unallocated.size(), "are", "is") + "allocated, held by " + CountList(held));
   }
 
   // Stage 5: shared counters, each device alone against what the allocated state leaves.
@@ -314,9 +320,41 @@ StatusOr<std::optional<Reason>> Search::NarrowRequest(const ClaimData& cd, Reque
     }
   }
   if (stage_failed(countable.size())) {
+    if (!messages) return fail(ReasonCode::kCountersExhausted, "");
+    // Who uses those counter sets: the claims (allocated or in flight) holding a device of the node that consumes
+    // from a set some blocked device is short of, so the user knows what to delete or wait for.
+    std::set<std::pair<uint32_t, std::string>> short_sets;  // (pool, counter set)
+    std::vector<char> is_countable(candidates.size(), 0);
+    for (uint32_t i : countable) is_countable[i] = 1;
+    for (uint32_t i : unallocated) {
+      if (is_countable[i]) continue;
+      for (const model::CounterConsumption& cc : candidates[i].device->consumes_counters) {
+        short_sets.emplace(candidates[i].pool, cc.counter_set);
+      }
+    }
+    std::map<index::DeviceUid, uint32_t> candidate_of;
+    for (uint32_t i = 0; i < candidates.size(); ++i) candidate_of.emplace(candidates[i].uid, i);
+    std::map<std::string, size_t> users;
+    for (const Holder& h : holders) {
+      if (h.allocation == nullptr) continue;
+      for (const api::DeviceRequestAllocationResult& r : h.allocation->devices.results) {
+        if (r.admin_access.value_or(false)) continue;
+        std::optional<index::DeviceUid> uid = snapshot_.FindDevice(r.driver, r.pool, r.device);
+        auto it = uid ? candidate_of.find(*uid) : candidate_of.end();
+        if (it == candidate_of.end()) continue;
+        const index::Candidate& held = candidates[it->second];
+        for (const model::CounterConsumption& cc : held.device->consumes_counters) {
+          if (short_sets.count({held.pool, cc.counter_set}) != 0) {
+            ++users[h.claim + (h.in_flight ? " in flight" : "")];
+            break;
+          }
+        }
+      }
+    }
     return fail(ReasonCode::kCountersExhausted,
-                lost_text(unallocated.size(), countable.size()) +
-                    "need shared counters that are used up: " + CountList(short_counters));
+                lost_text(unallocated.size(), countable.size(), "need", "needs") +
+                    "shared counters that are used up: " + CountList(short_counters) +
+                    (users.empty() ? "" : "; used by " + CountList(users)));
   }
 
   // Stage 6: consumable capacity left (for `All`, static capacity was applied above).
@@ -350,8 +388,8 @@ StatusOr<std::optional<Reason>> Search::NarrowRequest(const ClaimData& cd, Reque
     capacity_misses.push_back(DeviceId(c) + ": " + what);
   }
   if (stage_failed(fitting.size())) {
-    return fail(ReasonCode::kCapacityExhausted, lost_text(countable.size(), fitting.size()) +
-                                                    "lack the capacity requested: " + JoinNames(capacity_misses));
+    return fail(ReasonCode::kCapacityExhausted, lost_text(countable.size(), fitting.size(), "lack", "lacks") +
+                                                    "the capacity requested: " + JoinNames(capacity_misses));
   }
 
   // Stage 7: the count, bounded by the shared counters the usable devices consume together (the bound of the

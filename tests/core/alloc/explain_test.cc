@@ -200,6 +200,10 @@ TEST(ExplainTest, CountersExhaustedNamesWhatIsLeft) {
   Reason r = Only(Explain(cluster, {testutil::MakeClaim("c", "class-a")}));
   EXPECT_EQ(r.code, ReasonCode::kCountersExhausted);
   EXPECT_NE(r.message.find("pool/gpu.mem: 2 left of 8, a device needs 6"), std::string::npos) << r.message;
+  // One device is blocked, so the verb is singular; the claim using the counters is named.
+  EXPECT_NE(r.message.find("the 1 remaining device needs shared counters that are used up: "), std::string::npos)
+      << r.message;
+  EXPECT_NE(r.message.find("; used by default/held (1)"), std::string::npos) << r.message;
 }
 
 TEST(ExplainTest, CapacityExhausted) {
@@ -287,7 +291,7 @@ TEST(ExplainTest, AllModeNeedsEveryMatchingDevice) {
   EXPECT_TRUE(Explain({{TwoDevices()}, {}}, {claim}).fits);
   Reason r = Only(Explain({{TwoDevices()}, {Allocated("a", "d1")}}, {claim}));
   EXPECT_EQ(r.code, ReasonCode::kDevicesInUse);
-  EXPECT_NE(r.message.find("allocation mode All needs all 2 matching devices; 1 of them are allocated"),
+  EXPECT_NE(r.message.find("allocation mode All needs all 2 matching devices; 1 of them is allocated"),
             std::string::npos) << r.message;
 }
 

@@ -177,15 +177,22 @@ func countersExhaustedCase() explainCase {
 		},
 		want: func(e *env, name string) { e.migClaim(name, "1g.10gb", 1, false) },
 		checkMessage: func(e *env, node string, holders []string, msg string) {
-			// The message names the used-up counters of the node's GPU, not the claim using them (the
-			// 7g.80gb holder): see docs/tooling.md, "Codes".
+			// The message names the used-up counters of the node's GPU and the claim using them (the 7g.80gb
+			// holder): see docs/tooling.md, "Codes".
 			left := memTotal.DeepCopy()
 			left.Sub(mem7g)
 			prefix := fmt.Sprintf("all %d remaining devices need shared counters that are used up: ", len(devices[node]))
 			memory := fmt.Sprintf("%s/%s.memory: %s left of %s, a device needs %s (%d)", node, gpu0Counters, left.String(),
 				memTotal.String(), mem1g.String(), len(devices[node]))
-			if !strings.HasPrefix(msg, prefix) || !strings.Contains(msg, memory) {
-				e.t.Fatalf("explain message on %s = %q, want %q and %q", node, msg, prefix, memory)
+			sorted := append([]string(nil), holders...)
+			sort.Strings(sorted)
+			var users []string
+			for _, h := range sorted {
+				users = append(users, e.ns+"/"+h+" (1)")
+			}
+			usedBy := "; used by " + strings.Join(users, ", ")
+			if !strings.HasPrefix(msg, prefix) || !strings.Contains(msg, memory) || !strings.HasSuffix(msg, usedBy) {
+				e.t.Fatalf("explain message on %s = %q, want %q, %q and %q", node, msg, prefix, memory, usedBy)
 			}
 		},
 		freed: func(e *env, node string) map[string]bool { return devices[node] },
