@@ -65,7 +65,7 @@ std::shared_ptr<BindingWaiter::Ticket> BindingWaiter::Start(Wait wait) {
     }
   }
   if (stopped) {
-    Finish(*entry, UnavailableError("allot is shutting down"));
+    End(*entry, UnavailableError("allot is shutting down"));
   } else {
     cv_.NotifyAll();
   }
@@ -115,7 +115,7 @@ std::optional<Status> BindingWaiter::Evaluate(const StoreSnapshot& snapshot, Ent
   return std::nullopt;
 }
 
-void BindingWaiter::Finish(Entry& entry, const Status& outcome) {
+void BindingWaiter::End(Entry& entry, const Status& outcome) {
   std::string error = entry.wait.finish ? entry.wait.finish(outcome) : std::string(outcome.message());
   entry.ticket->Complete(std::move(error));
 }
@@ -141,7 +141,7 @@ void BindingWaiter::Loop() {
       if (stop) entries_.clear();
     }
     if (stop) {
-      for (auto& e : open) Finish(*e, UnavailableError("allot is shutting down"));
+      for (auto& e : open) End(*e, UnavailableError("allot is shutting down"));
       return;
     }
     if (open.empty()) continue;
@@ -154,7 +154,7 @@ void BindingWaiter::Loop() {
         MutexLock lock(mu_);
         entries_.erase(std::remove(entries_.begin(), entries_.end(), e), entries_.end());
       }
-      Finish(*e, *outcome);
+      End(*e, *outcome);
     }
   }
 }

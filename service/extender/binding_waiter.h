@@ -79,7 +79,7 @@ class BindingWaiter {
   // allocated and now shows without an allocation (deallocated by someone else) ends the wait (kAborted).
   static std::optional<Status> Evaluate(const StoreSnapshot& snapshot, Entry& entry,
                                         std::chrono::steady_clock::time_point now);
-  static void Finish(Entry& entry, const Status& outcome);
+  static void End(Entry& entry, const Status& outcome);  // runs wait.finish, completes the ticket
   void Loop();
 
   ClusterStore& store_;
