@@ -150,6 +150,20 @@ const FlagSpec kServeFlags[] = {
        c.extender.filter_reasons = v == "true";
        return OkStatus();
      }},
+    {"binding-timeout", "SEC", "Allocation",
+     "how long bind waits for the binding conditions of a pod's devices before it\nundoes the allocation and "
+     "fails (default 600, as the scheduler's plugin)",
+     [](ServiceConfig& c, const std::string& v) {
+       return Positive<long>("binding-timeout", v,
+                             [&](long n) { c.extender.binding_timeout = std::chrono::seconds(n); });
+     }},
+    {"binding-reply-ms", "N", "Allocation",
+     "how long a bind request waits for binding conditions before it answers that\nthey are pending (the wait "
+     "goes on; the pod is bound when they are met);\nkeep below the scheduler's extender httpTimeout (default 4000)",
+     [](ServiceConfig& c, const std::string& v) {
+       return Positive<long>("binding-reply-ms", v,
+                             [&](long n) { c.extender.binding_reply_wait = std::chrono::milliseconds(n); });
+     }},
     {"reservation-ttl", "SEC", "Allocation", "how long a bind's in-memory reservation waits for the watch (default 120)",
      [](ServiceConfig& c, const std::string& v) {
        return Positive<long>("reservation-ttl", v,

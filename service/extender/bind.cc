@@ -1,7 +1,11 @@
 // Bind: the authoritative allocation. Under bind_mu, allocate the pod's pending claims on the chosen node
 // against the latest view plus the in-flight reservations, and reserve the result at once; then, outside the
 // lock, write each claim (claim_writes.h) and POST pods/binding; undo the claim writes if anything fails.
+// When a claim's devices have binding conditions, the binding waits for them on the BindingWaiter's thread
+// (binding_waiter.h) and is undone when one fails or the binding timeout passes; the request waits for that
+// outcome up to ExtenderOptions::binding_reply_wait, then answers that the binding is pending.
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,6 +15,8 @@
 #include "core/alloc/allocator.h"
 #include "core/cel/selector.h"
 #include "core/model/convert.h"
+#include "service/extender/binding_conditions.h"
+#include "service/extender/binding_waiter.h"
 #include "service/extender/claim_writes.h"
 #include "service/extender/expected_placements.h"
 #include "service/extender/verb_context.h"
@@ -68,6 +74,7 @@ BindPlan PlanBind(const VerbContext& ctx, const api::Pod& pod, const std::string
       auto match = model::Matches(model::ToModel(*allocation->node_selector), *node);
       if (!match.ok() || !*match) return fail("claim " + claim.key + " is allocated for other nodes", "conflict");
     }
+    if (allocation != nullptr) write.binding_conditions = HasBindingConditions(*allocation);
     if (allocation == nullptr) {
       pending.push_back(claim.claim.get());
       pending_writes.push_back(plan.writes.size());
@@ -91,9 +98,59 @@ BindPlan PlanBind(const VerbContext& ctx, const api::Pod& pod, const std::string
     ClaimWrite& write = plan.writes[pending_writes[i]];
     write.allocation = (**result)[i];
     write.we_allocated = true;
+    write.binding_conditions = HasBindingConditions((**result)[i]);
     ctx.reservations.Add(Reservation{write.key, pending[i]->metadata.uid, pod.metadata.uid, (**result)[i], {}});
   }
   return plan;
+}
+
+// Undoes the claim writes of a failed bind (the first `written` were written) and drops its reservations.
+void UndoWrites(const VerbContext& ctx, const api::Pod& pod, const std::vector<ClaimWrite>& writes, size_t written,
+                bool binding_failed) {
+  for (size_t i = 0; i < writes.size(); ++i) {
+    if (i < written && writes[i].wrote_reservation) {
+      bool conditions_failed = binding_failed && writes[i].binding_conditions;
+      UndoClaim(ctx, pod, writes[i], conditions_failed ? Deallocate::kIfUnreserved : Deallocate::kIfWritten);
+    }
+    if (writes[i].we_allocated) ctx.reservations.Release(writes[i].key, "failed");
+  }
+}
+
+// POSTs pods/binding; "" when the pod is bound to `node` (also by an earlier attempt), else the error.
+std::string BindPod(const VerbContext& ctx, const api::Pod& pod, const std::string& ns, const std::string& node) {
+  if (pod.spec.node_name == node) return "";  // bound by an earlier attempt
+  Json binding = {{"apiVersion", "v1"},
+                  {"kind", "Binding"},
+                  {"metadata", {{"name", pod.metadata.name}, {"namespace", ns}, {"uid", pod.metadata.uid}}},
+                  {"target", {{"apiVersion", "v1"}, {"kind", "Node"}, {"name", node}}}};
+  auto bound = ctx.kube.CreateSubresource(PodsResource(), ns, pod.metadata.name, "binding", binding);
+  if (bound.ok()) return "";
+  // A retry of the scheduler may have raced with a binding that finished in the background meanwhile.
+  auto current = ctx.kube.Get(PodsResource(), ns, pod.metadata.name);
+  if (current.ok() && (*current)["spec"].value("nodeName", "") == node &&
+      (*current)["metadata"].value("uid", "") == pod.metadata.uid) {
+    return "";
+  }
+  return std::string(bound.status().message());
+}
+
+// The end of a binding-condition wait (on the BindingWaiter's thread): bind the pod, or undo the claim writes.
+std::string FinishBinding(const VerbContext& ctx, const api::Pod& pod, const std::string& ns, const std::string& node,
+                          const std::vector<ClaimWrite>& writes, const Status& conditions) {
+  std::string error;
+  if (conditions.ok()) {
+    error = BindPod(ctx, pod, ns, node);
+    if (!error.empty()) UndoWrites(ctx, pod, writes, writes.size(), false);
+  } else {
+    error = std::string(conditions.message());
+    UndoWrites(ctx, pod, writes, writes.size(), true);
+  }
+  if (error.empty()) {
+    spdlog::info("binding conditions of {}/{} met: bound to {}", ns, pod.metadata.name, node);
+  } else {
+    spdlog::info("binding of {}/{} to {} undone: {}", ns, pod.metadata.name, node, error);
+  }
+  return error;
 }
 
 }  // namespace
@@ -119,6 +176,12 @@ VerbReply Bind(const VerbContext& ctx, std::string_view body) {
   if (!pod.ok()) return reply(std::string(pod.status().message()), "error");
   if (pod->metadata.namespace_.empty()) pod->metadata.namespace_ = ns;
   ctx.expected.Forget(pod->metadata.uid);  // the scheduler has chosen; its guess no longer crowds other pods
+  if (auto waiting = ctx.binding_waiter.PendingNode(pod->metadata.uid); waiting.has_value()) {
+    // A retry after our earlier reply said "pending" (or after the scheduler's httpTimeout cut it).
+    return reply("pod is waiting for the binding conditions of its devices on node " + *waiting +
+                     "; allot binds it when they are met",
+                 "error");
+  }
 
   std::vector<ClaimWrite> writes;
   if (HasClaims(*pod)) {
@@ -129,28 +192,41 @@ VerbReply Bind(const VerbContext& ctx, std::string_view body) {
   }
 
   // API writes, outside the allocation lock: finalizer + status per claim, then the pod binding.
-  auto fail = [&](size_t written, const std::string& error, const char* result) {
-    for (size_t i = 0; i < writes.size(); ++i) {
-      if (i < written && writes[i].wrote_reservation) UndoClaim(ctx, *pod, writes[i]);
-      if (writes[i].we_allocated) ctx.reservations.Release(writes[i].key, "failed");
-    }
-    return reply(error, result);
-  };
   for (size_t i = 0; i < writes.size(); ++i) {
     Status status = WriteClaim(ctx, *pod, writes[i]);
     if (!status.ok()) {
-      bool conflict = status.code() == StatusCode::kAborted;
-      return fail(i, std::string(status.message()), conflict ? "conflict" : "error");
+      UndoWrites(ctx, *pod, writes, i, false);
+      return reply(std::string(status.message()), status.code() == StatusCode::kAborted ? "conflict" : "error");
     }
   }
-  if (pod->spec.node_name == args->node) return reply("", "bound");  // bound by an earlier attempt
-  Json binding = {{"apiVersion", "v1"},
-                  {"kind", "Binding"},
-                  {"metadata", {{"name", pod->metadata.name}, {"namespace", ns}, {"uid", pod->metadata.uid}}},
-                  {"target", {{"apiVersion", "v1"}, {"kind", "Node"}, {"name", args->node}}}};
-  auto bound = ctx.kube.CreateSubresource(PodsResource(), ns, pod->metadata.name, "binding", binding);
-  if (!bound.ok()) return fail(writes.size(), std::string(bound.status().message()), "error");
-  return reply("", "bound");
+
+  BindingWaiter::Wait wait;
+  if (ctx.options.features.device_binding_and_status) {
+    for (const auto& w : writes) {
+      if (w.binding_conditions) wait.claim_keys.push_back(w.key);
+    }
+  }
+  if (wait.claim_keys.empty()) {
+    std::string error = BindPod(ctx, *pod, ns, args->node);
+    if (!error.empty()) UndoWrites(ctx, *pod, writes, writes.size(), false);
+    return reply(error, error.empty() ? "bound" : "error");
+  }
+  // Binding conditions: the allocation is written (and the devices held by it); bind once the driver says so.
+  const auto now = std::chrono::steady_clock::now();
+  wait.pod_uid = pod->metadata.uid;
+  wait.node = args->node;
+  wait.deadline = now + ctx.options.binding_timeout;
+  wait.finish = [&ctx, pod = *pod, ns, node = args->node, writes](const Status& conditions) {
+    return FinishBinding(ctx, pod, ns, node, writes, conditions);
+  };
+  auto ticket = ctx.binding_waiter.Start(std::move(wait));
+  std::optional<std::string> error = ticket->AwaitUntil(now + ctx.options.binding_reply_wait);
+  if (!error.has_value()) {
+    return reply("waiting for the binding conditions of the pod's devices on node " + args->node + " (up to " +
+                     std::to_string(ctx.options.binding_timeout.count()) + " s); allot binds the pod when they are met",
+                 "error");
+  }
+  return reply(*error, error->empty() ? "bound" : "error");
 }
 
 }  // namespace allot::svc

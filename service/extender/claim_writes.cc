@@ -1,6 +1,8 @@
 // Bind's claim writes and their undo (claim_writes.h).
 #include "service/extender/claim_writes.h"
 
+#include <chrono>
+#include <ctime>
 #include <utility>
 
 #include <spdlog/spdlog.h>
@@ -35,6 +37,16 @@ bool ReservedFor(const Json& claim, const std::string& uid) {
 bool IsAllocated(const Json& claim) {
   return claim.contains("status") && claim["status"].is_object() && claim["status"].contains("allocation") &&
          !claim["status"]["allocation"].is_null();
+}
+
+// metav1.Time's wire form: RFC 3339 in UTC, whole seconds.
+std::string NowRfc3339() {
+  std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char buffer[32];
+  std::strftime(buffer, sizeof(buffer), "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return buffer;
 }
 
 }  // namespace
@@ -92,6 +104,12 @@ Status WriteClaim(const VerbContext& ctx, const api::Pod& pod, ClaimWrite& write
       // Someone else allocated the claim between our decision and this write.
       return AbortedError("resourceclaim " + write.key + " was allocated elsewhere in the meantime");
     }
+    if (ctx.options.features.device_binding_and_status) {
+      Json& allocation = claim["status"]["allocation"];
+      if (!allocation.contains("allocationTimestamp") || allocation["allocationTimestamp"].is_null()) {
+        allocation["allocationTimestamp"] = NowRfc3339();
+      }
+    }
     Json ref = {{"resource", "pods"}, {"name", pod.metadata.name}, {"uid", pod_uid}};
     if (!claim["status"].contains("reservedFor") || !claim["status"]["reservedFor"].is_array()) {
       claim["status"]["reservedFor"] = Json::array();
@@ -108,7 +126,7 @@ Status WriteClaim(const VerbContext& ctx, const api::Pod& pod, ClaimWrite& write
                       std::to_string(ctx.options.max_write_attempts) + " attempts");
 }
 
-void UndoClaim(const VerbContext& ctx, const api::Pod& pod, const ClaimWrite& write) {
+void UndoClaim(const VerbContext& ctx, const api::Pod& pod, const ClaimWrite& write, Deallocate deallocate) {
   for (int attempt = 0; attempt < ctx.options.max_write_attempts; ++attempt) {
     auto current = ctx.kube.Get(ResourceClaimsResource(), write.ns, write.name);
     if (!current.ok()) break;
@@ -122,9 +140,11 @@ void UndoClaim(const VerbContext& ctx, const api::Pod& pod, const ClaimWrite& wr
       }
       status["reservedFor"] = kept;
     }
-    if (write.wrote_allocation && status["reservedFor"].empty()) {
+    const bool unreserved = !status.contains("reservedFor") || status["reservedFor"].empty();
+    if (unreserved && (write.wrote_allocation || deallocate == Deallocate::kIfUnreserved)) {
       status.erase("allocation");
       status.erase("reservedFor");
+      status.erase("devices");  // drivers' entries must match an allocated device (API validation)
     }
     auto updated = ctx.kube.UpdateStatus(ResourceClaimsResource(), claim);
     if (IsConflict(updated.status())) continue;

@@ -26,17 +26,25 @@ struct ClaimWrite {
   bool we_allocated = false;                        // the allocation came from this bind (or its reservation)
   bool wrote_allocation = false;
   bool wrote_reservation = false;
+  bool binding_conditions = false;  // some device of the claim's allocation has binding conditions
   std::shared_ptr<const Json> watched;  // the claim as the watch last showed it (may be stale)
 };
 
-// Makes `write`'s claim allocated (if it is not) and reserved for `pod`. OK when already both (idempotent
-// retry); kAborted when the claim lost its allocation or was allocated elsewhere meanwhile, or conflicts
+// Makes `write`'s claim allocated (if it is not) and reserved for `pod`; with the binding-condition gates on
+// (ctx.options.features.device_binding_and_status) it also sets allocation.allocationTimestamp when absent, as
+// the scheduler does. OK when already both (idempotent retry); kAborted when the claim lost its allocation or was allocated elsewhere meanwhile, or conflicts
 // persist; kFailedPrecondition when the claim is being deleted; the API error otherwise.
 Status WriteClaim(const VerbContext& ctx, const api::Pod& pod, ClaimWrite& write);
 
-// Removes `pod` from the claim's reservedFor, and the allocation too when this bind wrote it and nobody else
-// holds the claim. Best effort: failures are logged and counted (allot_bind_undo_total).
-void UndoClaim(const VerbContext& ctx, const api::Pod& pod, const ClaimWrite& write);
+// When to drop the allocation in UndoClaim (with status.devices, which must match it): kIfWritten when this
+// bind wrote it; kIfUnreserved whoever wrote it (binding conditions failed or timed out: like the scheduler's
+// PostFilter, which deallocates such a claim when no other consumer holds it). Never while others hold it.
+enum class Deallocate { kIfWritten, kIfUnreserved };
+
+// Removes `pod` from the claim's reservedFor, and the allocation too as `deallocate` says. Best effort:
+// failures are logged and counted (allot_bind_undo_total).
+void UndoClaim(const VerbContext& ctx, const api::Pod& pod, const ClaimWrite& write,
+               Deallocate deallocate = Deallocate::kIfWritten);
 
 // The pod to bind: the one filter saw under that uid and name, else a GET; kFailedPrecondition when the
 // API's pod has another uid.

@@ -21,11 +21,22 @@ Extender::Extender(ClusterStore& store, KubeClient& kube, ServiceMetrics& metric
       cel_cache_(std::make_unique<cel::CompileCache>()),
       views_(std::make_unique<ClusterViewPublisher>(store, &metrics, options.features.consumable_capacity,
                                                     [this](const ClusterView& view) { WarmMemos(view); })),
-      context_{options_, *views_, reservations_, kube, metrics_, *fanout_, *cel_cache_, expected_, pods_, bind_mu_} {
+      binding_waiter_(std::make_unique<BindingWaiter>(store)),
+      context_{options_,   *views_, reservations_, kube,    metrics_,         *fanout_,
+               *cel_cache_, expected_, pods_,      bind_mu_, *binding_waiter_} {
   store.AddListener([this](const std::shared_ptr<const StoreSnapshot>& snapshot) { reservations_.Observe(*snapshot); });
+  if (options_.features.device_binding_and_status && options_.binding_reply_wait < options_.binding_timeout) {
+    spdlog::info(
+        "binding conditions: bind waits up to {} s for them; a bind request answers \"pending\" after {} ms and "
+        "allot binds the pod later (keep --binding-reply-ms below the scheduler's extender httpTimeout, or raise "
+        "both above the binding timeout to bind in one attempt)",
+        options_.binding_timeout.count(), options_.binding_reply_wait.count());
+  }
 }
 
-Extender::~Extender() = default;
+Extender::~Extender() {
+  binding_waiter_->Shutdown();  // open waits undo their claim writes while everything they use still exists
+}
 
 void Extender::WarmMemos(const ClusterView& view) {
   const auto start = std::chrono::steady_clock::now();

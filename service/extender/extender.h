@@ -13,7 +13,8 @@
 // Wire format and failure semantics: docs/extender-api.md.
 //
 // Thread safety: thread-safe. Filter/Prioritize read one ClusterView each and never block on writers;
-// Bind serialises only its allocate-and-reserve step (bind_mu_), not the API writes.
+// Bind serialises only its allocate-and-reserve step (bind_mu_), not the API writes; waits for binding
+// conditions run on the BindingWaiter's thread, not under any lock.
 #pragma once
 
 #include <memory>
@@ -23,6 +24,7 @@
 #include "base/thread_annotations.h"
 #include "core/alloc/features.h"
 #include "core/alloc/scoring.h"
+#include "service/extender/binding_waiter.h"
 #include "service/extender/expected_placements.h"
 #include "service/extender/extender_options.h"
 #include "service/extender/reservations.h"
@@ -60,6 +62,7 @@ class Extender {
   Reply Bind(std::string_view body) { return svc::Bind(context_, body); }
 
   ReservationTable& reservations() { return reservations_; }
+  BindingWaiter& binding_waiter() { return *binding_waiter_; }
   // The published cluster view (the tooling routes read it too).
   ClusterViewPublisher& views() { return *views_; }
   // What the verbs share; other readers of the same state (the tooling routes) use it with LoadRequestState
@@ -82,6 +85,8 @@ class Extender {
   SeenPods pods_;
   Mutex bind_mu_;  // serialises allocate-and-reserve in Bind (guards no field: the step is the critical section)
   std::unique_ptr<ClusterViewPublisher> views_;  // after what WarmMemos uses: its thread calls it
+  // Its waits finish through context_ (claim writes, reservations): ~Extender shuts it down first.
+  std::unique_ptr<BindingWaiter> binding_waiter_;
   const VerbContext context_;
 };
 

@@ -24,6 +24,12 @@ struct ExtenderOptions {
   bool filter_reasons = true;
   std::chrono::seconds reservation_ttl{120};
   int max_write_attempts = 5;  // claim status writes retried on 409
+  // Binding conditions (binding_waiter.h): how long bind waits for a device's binding conditions before it
+  // undoes the allocation (the scheduler plugin's bindingTimeout, 600 s by default), and how long the bind
+  // request itself waits for that outcome before answering that it is still pending (keep it below the
+  // scheduler's extender httpTimeout; the wait goes on in the background and binds the pod when it ends well).
+  std::chrono::seconds binding_timeout{600};
+  std::chrono::milliseconds binding_reply_wait{4000};
   // Tooling (service/tooling): the grouping attribute for partition types where no slice declares one and a
   // request names none ("<domain>/<name>"; empty: none), and whether /metrics also has per-pool series.
   std::string partition_type_attribute;

@@ -11,6 +11,8 @@ if(TARGET allot::alloc)
     ${CMAKE_CURRENT_LIST_DIR}/prioritize.cc
     ${CMAKE_CURRENT_LIST_DIR}/bind.cc
     ${CMAKE_CURRENT_LIST_DIR}/claim_writes.cc
+    ${CMAKE_CURRENT_LIST_DIR}/binding_conditions.cc
+    ${CMAKE_CURRENT_LIST_DIR}/binding_waiter.cc
     ${CMAKE_CURRENT_LIST_DIR}/extender.cc)
   list(APPEND ALLOT_SERVICE_DEPS allot::alloc allot::index allot::model allot::api allot::cel)
 endif()

@@ -30,6 +30,7 @@ class CompileCache;
 
 namespace allot::svc {
 
+class BindingWaiter;
 class ExpectedPlacements;
 class SeenPods;
 
@@ -50,6 +51,7 @@ struct VerbContext {
   ExpectedPlacements& expected;
   SeenPods& pods;
   Mutex& bind_mu;  // serialises allocate-and-reserve in Bind (guards no field: the step is the critical section)
+  BindingWaiter& binding_waiter;  // bind's waits for binding conditions
 };
 
 // One request's view of the cluster: the published view plus the in-flight reservations, and the allocated

@@ -189,6 +189,49 @@ TEST(AllocatorTest, FirstFitAndAllocatedDevicesSkipped) {
   EXPECT_FALSE(none->has_value());
 }
 
+// 1.37 (incubating, allocator_incubating.go): with DeviceBindingAndStatus on, a device's bindingConditions and
+// bindingFailureConditions are copied into its result and bindsToNode pins a network slice's selector to the
+// node; with it off such a device is never selectable.
+TEST(AllocatorTest, BindingConditionsAreCopiedAndBindsToNodePins) {
+  auto slice = SliceBuilder("s", "driver-a", "pool", "node-1").Device("d0").Build();
+  slice.spec.node_name.reset();
+  api::NodeSelectorRequirement region{"region", "In", {"r1"}};
+  slice.spec.node_selector = api::NodeSelector{{api::NodeSelectorTerm{{region}, {}}}};
+  slice.spec.devices[0].binding_conditions = {"attached"};
+  slice.spec.devices[0].binding_failure_conditions = {"attach-failed"};
+  slice.spec.devices[0].binds_to_node = true;
+
+  auto on = RunAlloc({slice}, {testutil::MakeClaim("c", "class-a")});
+  ASSERT_TRUE(on.ok()) << on.status();
+  ASSERT_TRUE(on->has_value());
+  const api::AllocationResult& result = (**on)[0];
+  ASSERT_EQ(result.devices.results.size(), 1u);
+  EXPECT_EQ(result.devices.results[0].binding_conditions, std::vector<std::string>{"attached"});
+  EXPECT_EQ(result.devices.results[0].binding_failure_conditions, std::vector<std::string>{"attach-failed"});
+  ASSERT_TRUE(result.node_selector.has_value());
+  ASSERT_EQ(result.node_selector->node_selector_terms.size(), 1u);
+  const api::NodeSelectorTerm& term = result.node_selector->node_selector_terms[0];
+  EXPECT_TRUE(term.match_expressions.empty());  // pinned: the slice's region selector is not used
+  ASSERT_EQ(term.match_fields.size(), 1u);
+  EXPECT_EQ(term.match_fields[0].key, "metadata.name");
+  EXPECT_EQ(term.match_fields[0].values, std::vector<std::string>{"node-1"});
+
+  // Without bindsToNode the slice's selector is the result's.
+  auto unpinned_slice = slice;
+  unpinned_slice.spec.devices[0].binds_to_node.reset();
+  auto unpinned = RunAlloc({unpinned_slice}, {testutil::MakeClaim("c", "class-a")});
+  ASSERT_TRUE(unpinned.ok()) << unpinned.status();
+  ASSERT_TRUE(unpinned->has_value());
+  ASSERT_TRUE((**unpinned)[0].node_selector.has_value());
+  EXPECT_EQ((**unpinned)[0].node_selector->node_selector_terms[0].match_expressions.size(), 1u);
+
+  Features off = Features();
+  off.device_binding_and_status = false;
+  auto gated = RunAlloc({slice}, {testutil::MakeClaim("c", "class-a")}, {}, off);
+  ASSERT_TRUE(gated.ok()) << gated.status();
+  EXPECT_FALSE(gated->has_value());
+}
+
 TEST(AllocatorTest, CountersBlockOvercommitAndTaintsBlockUntolerated) {
   auto counters = SliceBuilder("a-counters", "driver-a", "pool", "node-1").Generation(1, 2).CounterSet("gpu", "mem", "8").Build();
   counters.spec.node_name.reset();

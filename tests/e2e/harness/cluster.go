@@ -373,7 +373,18 @@ func (c *Cluster) SchedulerConfig(allot bool) map[string]any {
 		"percentageOfNodesToScore": 100,
 	}
 	if !allot {
-		cfg["profiles"] = []any{map[string]any{"schedulerName": StockScheduler}}
+		profile := map[string]any{"schedulerName": StockScheduler}
+		if c.BindingConditionsEnabled() {
+			profile["pluginConfig"] = []any{map[string]any{
+				"name": "DynamicResources",
+				"args": map[string]any{
+					"apiVersion":     "kubescheduler.config.k8s.io/v1",
+					"kind":           "DynamicResourcesArgs",
+					"bindingTimeout": BindingTimeout.String(),
+				},
+			}}
+		}
+		cfg["profiles"] = []any{profile}
 		return cfg
 	}
 	cfg["profiles"] = []any{map[string]any{
@@ -439,9 +450,23 @@ func (c *Cluster) startSchedulers() error {
 	return err
 }
 
+// BindingTimeout is how long both schedulers wait for the binding conditions of a device (the stock
+// scheduler's DynamicResourcesArgs.bindingTimeout, allot's --binding-timeout): short, so that the binding-
+// conditions journey sees a timeout; only devices with binding conditions are affected.
+const BindingTimeout = 15 * time.Second
+
+// BindingConditionsEnabled: the gates DRADeviceBindingConditions and DRAResourceClaimDeviceStatus are on
+// (the 1.37 defaults). The scheduler rejects a bindingTimeout when they are off.
+func (c *Cluster) BindingConditionsEnabled() bool {
+	gates := strings.ReplaceAll(c.Opts.FeatureGates, " ", "")
+	return !strings.Contains(gates, "DRADeviceBindingConditions=false") &&
+		!strings.Contains(gates, "DRAResourceClaimDeviceStatus=false")
+}
+
 // AllotArgs is the command line allot is started with when it uses kubeconfig.
 func (c *Cluster) AllotArgs(kubeconfig string) []string {
-	args := []string{"serve", "--kubeconfig=" + kubeconfig, fmt.Sprintf("--listen=127.0.0.1:%d", c.AllotPort)}
+	args := []string{"serve", "--kubeconfig=" + kubeconfig, fmt.Sprintf("--listen=127.0.0.1:%d", c.AllotPort),
+		fmt.Sprintf("--binding-timeout=%d", int(BindingTimeout.Seconds()))}
 	return append(args, c.gateFlags()...)
 }
 

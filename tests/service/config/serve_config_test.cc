@@ -17,6 +17,8 @@ TEST(ServeConfigTest, DefaultsWithoutFlags) {
   EXPECT_EQ(parsed->config.extender.score_policy, alloc::ScorePolicy::kPack);
   EXPECT_EQ(parsed->config.extender.max_search_steps, 500000u);
   EXPECT_TRUE(parsed->config.extender.filter_reasons);
+  EXPECT_EQ(parsed->config.extender.binding_timeout, std::chrono::seconds(600));  // the scheduler plugin's default
+  EXPECT_EQ(parsed->config.extender.binding_reply_wait, std::chrono::milliseconds(4000));
   EXPECT_FALSE(parsed->config.force_demo);
 }
 
@@ -24,7 +26,7 @@ TEST(ServeConfigTest, EverySpellingSetsTheConfig) {
   auto parsed = ParseServeFlags({"--listen", "127.0.0.1:0", "--score-policy=spread", "-v", "2", "--demo", "d",
                                  "--feature-gates", "DRAConsumableCapacity=false", "--filter-timeout-ms=250",
                                  "--max-search-steps", "0", "--workers", "3", "--log-format", "json",
-                                 "--filter-reasons=false"});
+                                 "--filter-reasons=false", "--binding-timeout", "30", "--binding-reply-ms=700"});
   ASSERT_TRUE(parsed.ok()) << parsed.status();
   const ServiceConfig& c = parsed->config;
   EXPECT_EQ(c.http.host, "127.0.0.1");
@@ -39,6 +41,8 @@ TEST(ServeConfigTest, EverySpellingSetsTheConfig) {
   EXPECT_EQ(c.http.workers, 3u);
   EXPECT_EQ(c.log_format, "json");
   EXPECT_FALSE(c.extender.filter_reasons);
+  EXPECT_EQ(c.extender.binding_timeout, std::chrono::seconds(30));
+  EXPECT_EQ(c.extender.binding_reply_wait, std::chrono::milliseconds(700));
 }
 
 TEST(ServeConfigTest, BadInputNamesTheFlag) {
@@ -57,6 +61,8 @@ TEST(ServeConfigTest, BadInputNamesTheFlag) {
            {{"--max-search-steps", "-1"}, "--max-search-steps must not be negative"},
            {{"--log-format", "xml"}, "--log-format must be text or json"},
            {{"--filter-reasons", "yes"}, "--filter-reasons must be true or false"},
+           {{"--binding-timeout", "0"}, "--binding-timeout must be positive"},
+           {{"--binding-reply-ms", "soon"}, "--binding-reply-ms: not a number"},
            {{"--feature-gates", "NoSuchGate=true"}, "NoSuchGate"},
            {{"stray"}, "unexpected argument 'stray'"},
        }) {
