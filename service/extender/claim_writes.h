@@ -35,7 +35,11 @@ struct ClaimWrite {
 Status WriteClaim(const VerbContext& ctx, const api::Pod& pod, ClaimWrite& write);
 
 // Removes `pod` from the claim's reservedFor, and the allocation too when this bind wrote it and nobody else
-// holds the claim. Best effort: failures are logged and counted (allot_bind_undo_total).
+// holds the claim (then also status.devices, which may only describe allocated devices). Best effort: failures
+// are logged and counted (allot_bind_undo_total).
+//
+// Both functions rewrite the claim object they read and change nothing else in it: a driver's status.devices
+// entries and fields unknown to allot survive every write that keeps the allocation.
 void UndoClaim(const VerbContext& ctx, const api::Pod& pod, const ClaimWrite& write);
 
 // The pod to bind: the one filter saw under that uid and name, else a GET; kFailedPrecondition when the
