@@ -33,11 +33,16 @@ func TestNodeCacheCapableFalse(t *testing.T) {
 		short := map[string]string{n1: "n1", n2: "n2", dgx: "dgx"}
 		var got []string
 
-		// Two pods with claims from one template: one example GPU each, so one pod per example node.
+		// Created together: two pods with claims from one template (one example GPU per node, so one pod per
+		// example node) and seven 1g.10gb MIG devices on one GPU of the H100 node.
 		e.addTemplate("gpu-template", gpuClaimSpec(exampleClass, tenGi))
-		var placed []string
+		e.migClaim("mig", "1g.10gb", 7, true)
 		for _, name := range []string{"t1", "t2"} {
 			e.addPod(name, templateRef("gpu", "gpu-template"))
+		}
+		e.addPod("mig", claimRef("mig", "mig"))
+		var placed []string
+		for _, name := range []string{"t1", "t2"} {
 			node := e.waitBound(name)
 			pod := e.getPod(name)
 			claim := e.claimOfPod(pod, "gpu")
@@ -50,9 +55,6 @@ func TestNodeCacheCapableFalse(t *testing.T) {
 		sort.Strings(placed)
 		got = append(got, "t1,t2 on "+strings.Join(placed, ","))
 
-		// Seven 1g.10gb MIG devices on one GPU of the H100 node.
-		e.migClaim("mig", "1g.10gb", 7, true)
-		e.addPod("mig", claimRef("mig", "mig"))
 		node := e.bindAndCheck("mig", "mig")
 		perGPU := e.parentsOf("mig", "1g.10gb", parent, prof)
 		got = append(got, fmt.Sprintf("mig on %s, %d GPU(s)", short[node], len(perGPU)))
