@@ -13,7 +13,6 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
-#include <iterator>
 #include <map>
 #include <set>
 #include <string>
@@ -52,27 +51,32 @@ const Json* MemberAnyCase(const Json& object, std::string_view name) {
   return nullptr;
 }
 
-// Non-cache mode (`nodeCacheCapable: false`): the request's own NodeList, with only the items named in
-// `passed`, each unchanged (value for value) as the scheduler sent it. kube-scheduler builds the NodeInfos of the later scoring
-// plugins from these objects, so they must be the full Nodes, not allot's partial model of them (api::Node drops
-// every field allot does not read: addresses, images, nodeInfo, ...).
+// Non-cache mode (`nodeCacheCapable: false`): the request's own NodeList (apiVersion, kind, metadata) with only
+// the items named in `passed`, each unchanged (value for value) as the scheduler sent it. kube-scheduler builds
+// the NodeInfos of its scoring plugins (and of any later extender) from these objects, so they must be the full
+// Nodes, not allot's partial model of them (api::Node drops every field allot does not read: addresses, images,
+// nodeInfo, podCIDR, managedFields, ...).
 Json PassedNodeObjects(const Json& request, const std::vector<std::string>& passed) {
-  const Json* list = MemberAnyCase(request, "Nodes");
-  Json out = list != nullptr && list->is_object() ? *list : Json::object();
-  const Json* items = MemberAnyCase(out, "items");
+  static const Json kNoList = Json::object();
+  const Json* found = MemberAnyCase(request, "Nodes");
+  const Json& list = found != nullptr ? *found : kNoList;
+  Json out = Json::object();
+  for (const char* key : {"apiVersion", "kind"}) {
+    if (const Json* value = MemberAnyCase(list, key); value != nullptr && value->is_string()) out[key] = *value;
+  }
+  const Json* meta = MemberAnyCase(list, "metadata");
+  out["metadata"] = meta != nullptr && meta->is_object() ? *meta : Json::object();  // Go always writes it
   Json kept = Json::array();
+  const Json* items = MemberAnyCase(list, "items");
   if (items != nullptr && items->is_array()) {
     std::set<std::string_view> keep(passed.begin(), passed.end());
     for (const Json& node : *items) {
-      const Json* meta = MemberAnyCase(node, "metadata");
-      const Json* name = meta != nullptr ? MemberAnyCase(*meta, "name") : nullptr;
+      const Json* node_meta = MemberAnyCase(node, "metadata");
+      const Json* name = node_meta != nullptr ? MemberAnyCase(*node_meta, "name") : nullptr;
       if (name != nullptr && name->is_string() && keep.count(name->get_ref<const std::string&>()) > 0) {
         kept.push_back(node);
       }
     }
-  }
-  for (auto it = out.begin(); it != out.end();) {  // the items under whatever case they came in
-    it = EqualsIgnoringCase(it.key(), "items") ? out.erase(it) : std::next(it);
   }
   out["items"] = std::move(kept);
   return out;

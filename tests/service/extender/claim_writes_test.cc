@@ -78,14 +78,16 @@ TEST_F(ClaimWritesTest, ASecondPodsBindKeepsTheDriversDeviceStatus) {
   const char* k40Gi = "device.capacity['gpu.example.com'].memory.compareTo(quantity('40Gi')) >= 0";
   fx_.Create(ClaimJson("shared", "gpu.example.com", k40Gi));
   Json a = fx_.Create(PodJson("a", {"shared"}));
-  Json bind_a = {{"PodName", "a"}, {"PodNamespace", "default"}, {"PodUID", a["metadata"]["uid"]}, {"Node", "gpu-node-1"}};
+  Json bind_a = {
+      {"PodName", "a"}, {"PodNamespace", "default"}, {"PodUID", a["metadata"]["uid"]}, {"Node", "gpu-node-1"}};
   ASSERT_EQ(ParseReply(fx_.extender->Bind(bind_a.dump()))["Error"], "");
   Json driver = WriteDriverStatus("shared");
   // Let the watch catch up, so bind's view has the allocation (the claim write itself reads the API).
   ASSERT_NE(fx_.WaitForClaim("default/shared", [](const Json& c) { return c["status"].contains("devices"); }), nullptr);
 
   Json b = fx_.Create(PodJson("b", {"shared"}));
-  Json bind_b = {{"PodName", "b"}, {"PodNamespace", "default"}, {"PodUID", b["metadata"]["uid"]}, {"Node", "gpu-node-1"}};
+  Json bind_b = {
+      {"PodName", "b"}, {"PodNamespace", "default"}, {"PodUID", b["metadata"]["uid"]}, {"Node", "gpu-node-1"}};
   ASSERT_EQ(ParseReply(fx_.extender->Bind(bind_b.dump()))["Error"], "");
 
   Json claim = GetClaim("shared");
@@ -106,7 +108,8 @@ TEST_F(ClaimWritesTest, UndoKeepsDeviceStatusUntilItTakesTheAllocationBack) {
   ClaimWrite write_a = WriteFor("c");
   auto allocation = api::Decode<api::AllocationResult>(Json::parse(R"({
     "devices": {"results": [{"request": "gpu", "driver": "gpu.example.com", "pool": "gpu-node-1", "device": "gpu-0"}]},
-    "nodeSelector": {"nodeSelectorTerms": [{"matchFields": [{"key": "metadata.name", "operator": "In", "values": ["gpu-node-1"]}]}]}})"));
+    "nodeSelector": {"nodeSelectorTerms": [
+      {"matchFields": [{"key": "metadata.name", "operator": "In", "values": ["gpu-node-1"]}]}]}})"));
   ASSERT_TRUE(allocation.ok()) << allocation.status();
   write_a.allocation = *allocation;
   write_a.we_allocated = true;
