@@ -11,7 +11,6 @@
 // (full Node objects in `Nodes`) the request's own Node objects that passed, unchanged. Node names are the keys
 // of FailedNodes and FailedAndUnresolvableNodes in both modes.
 #include <algorithm>
-#include <cctype>
 #include <chrono>
 #include <map>
 #include <set>
@@ -35,20 +34,10 @@ namespace allot::svc {
 
 namespace {
 
-bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
-// The member of `object` whose key equals `name` ignoring ASCII case (Go's decoder matches keys that way, and so
-// does api::Decode); nullptr when absent.
+// The member of `object` under `name`, matched as api::Decode matches extender keys (Go's rule: exact, else
+// ignoring ASCII case); nullptr when absent, null, or `object` is not an object.
 const Json* MemberAnyCase(const Json& object, std::string_view name) {
-  if (!object.is_object()) return nullptr;
-  for (auto it = object.begin(); it != object.end(); ++it) {
-    if (EqualsIgnoringCase(it.key(), name)) return &it.value();
-  }
-  return nullptr;
+  return object.is_object() ? api::internal::FindFieldAnyCase(object, name) : nullptr;
 }
 
 // Non-cache mode (`nodeCacheCapable: false`): the request's own NodeList (apiVersion, kind, metadata) with only
