@@ -1,4 +1,7 @@
-// Bind's claim writes and their undo (claim_writes.h).
+// Bind's claim writes and their undo (claim_writes.h). Every write is a read-modify-write of the whole claim
+// object as the API (or the watch) returned it: only metadata.finalizers, status.allocation, status.reservedFor
+// (and, when an undo takes the allocation back, status.devices) are changed, so what others wrote stays —
+// drivers' status.devices entries, fields this version of allot does not know.
 #include "service/extender/claim_writes.h"
 
 #include <chrono>
@@ -142,9 +145,12 @@ void UndoClaim(const VerbContext& ctx, const api::Pod& pod, const ClaimWrite& wr
     }
     const bool unreserved = !status.contains("reservedFor") || status["reservedFor"].empty();
     if (unreserved && (write.wrote_allocation || deallocate == Deallocate::kIfUnreserved)) {
+      // Taking the allocation back also takes back what drivers reported on its devices: status.devices may
+      // only name allocated devices (the API server drops entries of deallocated ones; the in-tree plugin's
+      // unreserve clears them too). Every other status field stays as read.
       status.erase("allocation");
       status.erase("reservedFor");
-      status.erase("devices");  // drivers' entries must match an allocated device (API validation)
+      status.erase("devices");
     }
     auto updated = ctx.kube.UpdateStatus(ResourceClaimsResource(), claim);
     if (IsConflict(updated.status())) continue;

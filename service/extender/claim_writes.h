@@ -41,8 +41,12 @@ Status WriteClaim(const VerbContext& ctx, const api::Pod& pod, ClaimWrite& write
 // PostFilter, which deallocates such a claim when no other consumer holds it). Never while others hold it.
 enum class Deallocate { kIfWritten, kIfUnreserved };
 
-// Removes `pod` from the claim's reservedFor, and the allocation too as `deallocate` says. Best effort:
-// failures are logged and counted (allot_bind_undo_total).
+// Removes `pod` from the claim's reservedFor, and the allocation too as `deallocate` says (then also
+// status.devices, which may only describe allocated devices). Best effort: failures are logged and counted
+// (allot_bind_undo_total).
+//
+// Both functions rewrite the claim object they read and change nothing else in it: a driver's status.devices
+// entries and fields unknown to allot survive every write that keeps the allocation.
 void UndoClaim(const VerbContext& ctx, const api::Pod& pod, const ClaimWrite& write,
                Deallocate deallocate = Deallocate::kIfWritten);
 

@@ -6,11 +6,16 @@
 // fan-out (verdicts only, no results) within --filter-timeout-ms and --max-search-steps. With --filter-reasons
 // (the default) the fan-out also explains each node that does not fit, and its FailedNodes text names the
 // reason codes (filter_reasons.h); without it the text is the generic "cannot allocate all claims".
+//
+// The answer is in the request's form: NodeNames for `nodeCacheCapable: true`; for `nodeCacheCapable: false`
+// (full Node objects in `Nodes`) the request's own Node objects that passed, unchanged. Node names are the keys
+// of FailedNodes and FailedAndUnresolvableNodes in both modes.
 #include <algorithm>
 #include <chrono>
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -29,25 +34,59 @@ namespace allot::svc {
 
 namespace {
 
-// The wire result: in cache mode (NodeNames) the names that passed, else the request's Node objects that did.
-api::ExtenderFilterResult FilterResult(const api::ExtenderArgs& args, const std::vector<std::string>& passed,
-                                       std::map<std::string, std::string> failed,
-                                       std::map<std::string, std::string> unresolvable, std::string error) {
-  api::ExtenderFilterResult result;
-  if (args.nodes.has_value() && !args.node_names.has_value()) {
-    std::set<std::string> keep(passed.begin(), passed.end());
-    result.nodes = *args.nodes;
-    auto& items = result.nodes->items;
-    items.erase(std::remove_if(items.begin(), items.end(),
-                               [&](const api::Node& n) { return keep.count(n.metadata.name) == 0; }),
-                items.end());
-  } else {
-    result.node_names = passed;
+// The member of `object` under `name`, matched as api::Decode matches extender keys (Go's rule: exact, else
+// ignoring ASCII case); nullptr when absent, null, or `object` is not an object.
+const Json* MemberAnyCase(const Json& object, std::string_view name) {
+  return object.is_object() ? api::internal::FindFieldAnyCase(object, name) : nullptr;
+}
+
+// Non-cache mode (`nodeCacheCapable: false`): the request's own NodeList (apiVersion, kind, metadata) with only
+// the items named in `passed`, each unchanged (value for value) as the scheduler sent it. kube-scheduler builds
+// the NodeInfos of its scoring plugins (and of any later extender) from these objects, so they must be the full
+// Nodes, not allot's partial model of them (api::Node drops every field allot does not read: addresses, images,
+// nodeInfo, podCIDR, managedFields, ...).
+Json PassedNodeObjects(const Json& request, const std::vector<std::string>& passed) {
+  static const Json kNoList = Json::object();
+  const Json* found = MemberAnyCase(request, "Nodes");
+  const Json& list = found != nullptr ? *found : kNoList;
+  Json out = Json::object();
+  for (const char* key : {"apiVersion", "kind"}) {
+    if (const Json* value = MemberAnyCase(list, key); value != nullptr && value->is_string()) out[key] = *value;
   }
+  const Json* meta = MemberAnyCase(list, "metadata");
+  out["metadata"] = meta != nullptr && meta->is_object() ? *meta : Json::object();  // Go always writes it
+  Json kept = Json::array();
+  const Json* items = MemberAnyCase(list, "items");
+  if (items != nullptr && items->is_array()) {
+    std::set<std::string_view> keep(passed.begin(), passed.end());
+    for (const Json& node : *items) {
+      const Json* node_meta = MemberAnyCase(node, "metadata");
+      const Json* name = node_meta != nullptr ? MemberAnyCase(*node_meta, "name") : nullptr;
+      if (name != nullptr && name->is_string() && keep.count(name->get_ref<const std::string&>()) > 0) {
+        kept.push_back(node);
+      }
+    }
+  }
+  out["items"] = std::move(kept);
+  return out;
+}
+
+// The wire result: in cache mode (NodeNames) the names that passed, else (Nodes) the request's Node objects
+// that did, unchanged.
+std::string FilterReplyBody(const Json& request, const api::ExtenderArgs& args, const std::vector<std::string>& passed,
+                            std::map<std::string, std::string> failed, std::map<std::string, std::string> unresolvable,
+                            std::string error) {
+  api::ExtenderFilterResult result;
   result.failed_nodes = std::move(failed);
   result.failed_and_unresolvable_nodes = std::move(unresolvable);
   result.error = std::move(error);
-  return result;
+  if (args.nodes.has_value() && !args.node_names.has_value()) {
+    Json out = api::Encode(result);
+    out["Nodes"] = PassedNodeObjects(request, passed);
+    return DumpJson(out);
+  }
+  result.node_names = passed;
+  return api::EncodeString(result);
 }
 
 // Per-node allocation times and selector statistics of one filter call. One histogram update per call, not
@@ -76,7 +115,9 @@ void ObserveNodeVerdicts(const VerbMetrics& metrics, const std::vector<alloc::No
 VerbReply Filter(const VerbContext& ctx, std::string_view body) {
   const auto start = std::chrono::steady_clock::now();
   const VerbMetrics& metrics = ctx.metrics;
-  auto args = api::Decode<api::ExtenderArgs>(body);
+  auto request = api::ParseJson(body);
+  if (!request.ok()) return BadRequest(metrics.filter, request.status());
+  auto args = api::Decode<api::ExtenderArgs>(*request);
   if (!args.ok()) return BadRequest(metrics.filter, args.status());
   const std::vector<std::string> names = CandidateNames(*args);
   auto finish = [&](const std::vector<std::string>& passed, std::map<std::string, std::string> failed,
@@ -87,8 +128,8 @@ VerbReply Filter(const VerbContext& ctx, std::string_view body) {
     metrics.nodes_unresolvable->Increment(static_cast<double>(unresolvable.size()));
     (error.empty() ? metrics.filter.ok : metrics.filter.error)->Increment();
     if (!error.empty()) spdlog::info("filter {}/{}: {}", args->pod.metadata.namespace_, args->pod.metadata.name, error);
-    return VerbReply{200, api::EncodeString(FilterResult(*args, passed, std::move(failed), std::move(unresolvable),
-                                                         std::move(error)))};
+    return VerbReply{200, FilterReplyBody(*request, *args, passed, std::move(failed), std::move(unresolvable),
+                                          std::move(error))};
   };
   if (!HasClaims(args->pod)) return finish(names, {}, {}, "", "no_claims");
   ctx.pods.Remember(args->pod);

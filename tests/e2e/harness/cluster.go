@@ -8,6 +8,9 @@
 //   - The "stock" scheduler runs the default profile `default-scheduler` with the in-tree DRA plugin, for
 //     baseline and differential runs. Extenders are global to a scheduler process, so the stock profile
 //     lives in its own process to stay free of allot.
+//   - On demand (StartAllotNodesScheduler), a third process with profile `allot-nodes` calls the same allot
+//     with nodeCacheCapable: false (full Node objects in, `Nodes` out), so one run can compare both modes.
+//     Options.NoNodeCache switches the `allot` profile itself to that mode (E2E_NODE_CACHE_CAPABLE=false).
 //
 // KEP-5677's ResourcePoolStatusRequest (resource.k8s.io/v1alpha3, alpha) is on in kube-apiserver and
 // kube-controller-manager (PoolStatusGates, v1alpha3 served, its controller run), so journeys can compare
@@ -44,6 +47,9 @@ import (
 const (
 	AllotScheduler = "allot"
 	StockScheduler = "default-scheduler"
+	// AllotNodesScheduler is the profile of the scheduler StartAllotNodesScheduler starts: allot as extender
+	// with nodeCacheCapable: false.
+	AllotNodesScheduler = "allot-nodes"
 )
 
 // Options configure a Cluster.
@@ -55,6 +61,7 @@ type Options struct {
 	RBACFileSets [][]string // candidate manifest sets with allot's RBAC; the first holding any is used (rbac.go)
 	ExtraUsers   []string   // more users for the token file (group system:authenticated only; tests grant RBAC)
 	KeepDir      bool       // keep the run dir (logs, configs) after Stop
+	NoNodeCache  bool       // the `allot` profile's extender gets nodeCacheCapable: false (default true)
 	Logf         func(format string, args ...any)
 }
 
@@ -81,6 +88,7 @@ type Cluster struct {
 	etcdClientURL string
 
 	etcd, apiserver, kcm, schedAllot, schedStock, allot *Process
+	schedAllotNodes                                     *Process // started by StartAllotNodesScheduler; nil before
 
 	// allotKubeconfig is the kubeconfig the current allot process was started with.
 	allotKubeconfig string
@@ -344,7 +352,7 @@ func (c *Cluster) startControllerManager() error {
 		"--kubeconfig=" + c.AdminConfigPath,
 		"--leader-elect=false",
 		"--use-service-account-credentials=false",
-		"--controllers=resourceclaim-controller,garbage-collector-controller,namespace-controller," + PoolStatusController,
+		"--controllers=resourceclaim-controller,garbage-collector-controller,namespace-controller,job-controller," + PoolStatusController,
 		"--secure-port=0",
 		"--v=1",
 	}
@@ -362,17 +370,12 @@ func (c *Cluster) startControllerManager() error {
 	return nil
 }
 
-// SchedulerConfig returns the KubeSchedulerConfiguration of the allot scheduler: profile `allot` without
-// DynamicResources, allot as the only (non-ignorable, binding) extender.
+// SchedulerConfig returns the KubeSchedulerConfiguration of the allot scheduler (allot = true: profile
+// `allot` without DynamicResources, allot as the only non-ignorable, binding extender, nodeCacheCapable
+// unless Options.NoNodeCache) or of the stock one (profile `default-scheduler`, no extender).
 func (c *Cluster) SchedulerConfig(allot bool) map[string]any {
-	cfg := map[string]any{
-		"apiVersion":               "kubescheduler.config.k8s.io/v1",
-		"kind":                     "KubeSchedulerConfiguration",
-		"clientConnection":         map[string]any{"kubeconfig": c.AdminConfigPath},
-		"leaderElection":           map[string]any{"leaderElect": false},
-		"percentageOfNodesToScore": 100,
-	}
 	if !allot {
+		cfg := c.baseSchedulerConfig()
 		profile := map[string]any{"schedulerName": StockScheduler}
 		if c.BindingConditionsEnabled() {
 			profile["pluginConfig"] = []any{map[string]any{
@@ -387,8 +390,16 @@ func (c *Cluster) SchedulerConfig(allot bool) map[string]any {
 		cfg["profiles"] = []any{profile}
 		return cfg
 	}
+	return c.ExtenderSchedulerConfig(AllotScheduler, !c.Opts.NoNodeCache)
+}
+
+// ExtenderSchedulerConfig is a configuration with one profile named profile, DynamicResources disabled,
+// and allot as its extender (filter, prioritize, bind) with the given nodeCacheCapable: true sends node
+// names and expects `NodeNames` back, false sends the full Node objects and expects `Nodes` back.
+func (c *Cluster) ExtenderSchedulerConfig(profile string, nodeCacheCapable bool) map[string]any {
+	cfg := c.baseSchedulerConfig()
 	cfg["profiles"] = []any{map[string]any{
-		"schedulerName": AllotScheduler,
+		"schedulerName": profile,
 		"plugins": map[string]any{"multiPoint": map[string]any{
 			"disabled": []any{map[string]any{"name": "DynamicResources"}},
 		}},
@@ -399,15 +410,21 @@ func (c *Cluster) SchedulerConfig(allot bool) map[string]any {
 		"prioritizeVerb":   "prioritize",
 		"bindVerb":         "bind",
 		"weight":           1,
-		"nodeCacheCapable": true,
+		"nodeCacheCapable": nodeCacheCapable,
 		"httpTimeout":      "10s",
 		"ignorable":        false,
 	}}
 	return cfg
 }
 
-func (c *Cluster) startScheduler(name string, allot bool) (*Process, error) {
-	return c.StartScheduler(name, c.SchedulerConfig(allot))
+func (c *Cluster) baseSchedulerConfig() map[string]any {
+	return map[string]any{
+		"apiVersion":               "kubescheduler.config.k8s.io/v1",
+		"kind":                     "KubeSchedulerConfiguration",
+		"clientConnection":         map[string]any{"kubeconfig": c.AdminConfigPath},
+		"leaderElection":           map[string]any{"leaderElect": false},
+		"percentageOfNodesToScore": 100,
+	}
 }
 
 // StartScheduler starts one more kube-scheduler, process and log name `name`, with the configuration cfg
@@ -441,12 +458,29 @@ func (c *Cluster) StartScheduler(name string, cfg map[string]any) (*Process, err
 	return p, WaitHTTP(p, fmt.Sprintf("https://127.0.0.1:%d/healthz", port), "", 2*time.Minute)
 }
 
+// StartAllotNodesScheduler makes sure the third scheduler runs: profile AllotNodesScheduler, allot (the
+// same process and URL as the `allot` profile) as extender with nodeCacheCapable: false. Started on first
+// use, so runs without the journeys that need it do not pay for it; it logs to
+// kube-scheduler-allot-nodes.log and is stopped with the cluster.
+func (c *Cluster) StartAllotNodesScheduler() error {
+	if c.schedAllotNodes != nil {
+		exited, err := c.schedAllotNodes.Exited()
+		if !exited {
+			return nil
+		}
+		return fmt.Errorf("kube-scheduler-allot-nodes exited (%v); log tail:\n%s", err, c.schedAllotNodes.Tail(3000))
+	}
+	p, err := c.StartScheduler("kube-scheduler-allot-nodes", c.ExtenderSchedulerConfig(AllotNodesScheduler, false))
+	c.schedAllotNodes = p
+	return err
+}
+
 func (c *Cluster) startSchedulers() error {
 	var err error
-	if c.schedStock, err = c.startScheduler("kube-scheduler-stock", false); err != nil {
+	if c.schedStock, err = c.StartScheduler("kube-scheduler-stock", c.SchedulerConfig(false)); err != nil {
 		return err
 	}
-	c.schedAllot, err = c.startScheduler("kube-scheduler-allot", true)
+	c.schedAllot, err = c.StartScheduler("kube-scheduler-allot", c.SchedulerConfig(true))
 	return err
 }
 
@@ -571,7 +605,7 @@ func (c *Cluster) ControllerManagerLog() string {
 
 // CheckAlive reports the first component that has exited.
 func (c *Cluster) CheckAlive() error {
-	for _, p := range []*Process{c.etcd, c.apiserver, c.kcm, c.schedStock, c.schedAllot} {
+	for _, p := range []*Process{c.etcd, c.apiserver, c.kcm, c.schedStock, c.schedAllot, c.schedAllotNodes} {
 		if p == nil {
 			continue
 		}
@@ -587,7 +621,7 @@ func (c *Cluster) Stop() {
 	if c == nil {
 		return
 	}
-	for _, p := range []*Process{c.allot, c.schedAllot, c.schedStock, c.kcm, c.apiserver, c.etcd} {
+	for _, p := range []*Process{c.allot, c.schedAllotNodes, c.schedAllot, c.schedStock, c.kcm, c.apiserver, c.etcd} {
 		p.Stop(10 * time.Second)
 	}
 	if c.Opts.KeepDir {

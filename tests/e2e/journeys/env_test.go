@@ -26,6 +26,9 @@ import (
 const (
 	Stock = "stock" // kube-scheduler with the in-tree DynamicResources plugin
 	Allot = "allot" // DynamicResources disabled, allot as extender
+	// AllotNodes: as Allot, but through the scheduler whose extender has nodeCacheCapable: false (full Node
+	// objects in filter/prioritize, `Nodes` in the filter answer); only journeys that ask for it run it.
+	AllotNodes = "allot-nodes"
 )
 
 // Timeouts. The machine running the suite is small and shared; these are generous upper bounds, and the
@@ -52,8 +55,11 @@ type env struct {
 }
 
 // variants runs fn as subtests "stock" and "allot".
-func variants(t *testing.T, fn func(e *env)) {
-	for _, v := range []string{Stock, Allot} {
+func variants(t *testing.T, fn func(e *env)) { variantsOf(t, []string{Stock, Allot}, fn) }
+
+// variantsOf runs fn as one subtest per variant, in the order given.
+func variantsOf(t *testing.T, list []string, fn func(e *env)) {
+	for _, v := range list {
 		t.Run(v, func(t *testing.T) {
 			skipIfNoAllot(t, v)
 			fn(newEnv(t, v))
@@ -61,11 +67,14 @@ func variants(t *testing.T, fn func(e *env)) {
 	}
 }
 
+// usesAllot: the variant schedules through allot (either extender mode).
+func usesAllot(variant string) bool { return variant == Allot || variant == AllotNodes }
+
 // skipIfNoAllot skips an allot variant, with the reason, when allot is not available at all (missing
 // binary or no `serve` command). An allot that exists but fails to start is a failure, not a skip.
 func skipIfNoAllot(t *testing.T, variant string) {
 	t.Helper()
-	if variant == Allot && !allotReady && allotReason != "" {
+	if usesAllot(variant) && !allotReady && allotReason != "" {
 		t.Skipf("allot variant skipped: %s", allotReason)
 	}
 }
@@ -78,7 +87,7 @@ func newEnv(t *testing.T, variant string) *env {
 		t.Fatalf("control plane: %v", err)
 	}
 	e := &env{t: t, ctx: context.Background(), c: cl.Client, variant: variant, scheduler: harness.StockScheduler}
-	if variant == Allot {
+	if usesAllot(variant) {
 		skipIfNoAllot(t, variant)
 		if !allotReady {
 			t.Fatalf("allot serve exists but did not start; see %s/allot.log", cl.Dir)
@@ -87,6 +96,12 @@ func newEnv(t *testing.T, variant string) *env {
 			t.Fatalf("allot: %v", err)
 		}
 		e.scheduler = harness.AllotScheduler
+		if variant == AllotNodes {
+			if err := cl.StartAllotNodesScheduler(); err != nil {
+				t.Fatalf("scheduler with nodeCacheCapable: false: %v", err)
+			}
+			e.scheduler = harness.AllotNodesScheduler
+		}
 	}
 	short := strings.ToLower(strings.NewReplacer("/", "-", "_", "-").Replace(t.Name()))
 	if len(short) > 40 {
@@ -308,7 +323,7 @@ func (e *env) diagnostics() string {
 	if err := cl.CheckAlive(); err != nil {
 		fmt.Fprintf(&b, "\ncontrol plane: %v", err)
 	}
-	if e.variant == Allot {
+	if usesAllot(e.variant) {
 		fmt.Fprintf(&b, "\nallot log tail:\n%s", cl.AllotLogTail(2000))
 	}
 	return b.String()

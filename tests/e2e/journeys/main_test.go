@@ -15,6 +15,8 @@
 //	E2E_FEATURE_GATES   --feature-gates for every component (default: the pinned release's defaults)
 //	ALLOT_URL_PATH      path prefix of allot's extender verbs (default "")
 //	E2E_KEEP            non-empty: keep the run dir with all logs
+//	E2E_NODE_CACHE_CAPABLE  "false": the `allot` scheduler calls allot with nodeCacheCapable: false (every
+//	                    journey then runs in that mode; TestNodeCacheCapableFalse compares both modes anyway)
 //	E2E_REQUIRE_ALLOT   "1": allot must be usable; instead of skipping the allot variants the package fails
 package journeys
 
@@ -73,6 +75,7 @@ func run(m *testing.M) int {
 		RBACFileSets: [][]string{rbacFiles, fallback},
 		ExtraUsers:   append(append([]string(nil), rbacUsers...), kubectlProxyUser, toolingReader),
 		KeepDir:      os.Getenv("E2E_KEEP") != "",
+		NoNodeCache:  os.Getenv("E2E_NODE_CACHE_CAPABLE") == "false",
 		Logf: func(format string, args ...any) {
 			fmt.Fprintf(os.Stderr, "e2e: "+format+"\n", args...)
 		},

@@ -2,15 +2,18 @@ package journeys
 
 // Journey 2: claims from a ResourceClaimTemplate (created by the claim controller, owned by the pod,
 // deleted when the pod is done) and one ResourceClaim shared by two pods (one allocation, reserved for
-// both, deallocated only after both are done).
+// both, deallocated only after both are done). The shared claim also carries a driver's status.devices
+// entry, which every later claim write (the second pod's reservation, the controller's release) keeps.
 
 import (
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
 	resourcev1 "k8s.io/api/resource/v1"
+	apiequality "k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 )
 
 func TestTemplateClaim(t *testing.T) {
@@ -58,8 +61,10 @@ func TestSharedClaim(t *testing.T) {
 		e.gpuClaim("shared-gpu")
 		e.addPod("a", claimRef("gpu", "shared-gpu"))
 		nodeA := e.waitBound("a")
+		devStatus := e.writeDeviceStatus("shared-gpu")
 		e.addPod("b", claimRef("gpu", "shared-gpu"))
 		nodeB := e.waitBound("b")
+		e.checkDeviceStatus("shared-gpu", devStatus, "after b's reservation was written")
 		if nodeA != nodeB {
 			e.t.Fatalf("pods sharing a claim landed on %s and %s; the allocation pins one node", nodeA, nodeB)
 		}
@@ -84,12 +89,48 @@ func TestSharedClaim(t *testing.T) {
 		if c.Status.Allocation == nil || c.Status.Allocation.Devices.Results[0].Device != device {
 			e.t.Fatalf("shared claim lost or changed its allocation while b still uses it: %+v", c.Status.Allocation)
 		}
+		e.checkDeviceStatus("shared-gpu", devStatus, "after a's reservation was dropped")
 
 		// b finishes: now the claim is deallocated (it is not generated, so it is not deleted).
 		e.setPhase("b", corev1.PodSucceeded)
 		e.waitDeallocated("shared-gpu")
 		e.getClaim("shared-gpu")
 	})
+}
+
+// writeDeviceStatus plays the driver (KEP-4817): it writes a status.devices entry for the claim's first
+// allocated device (a condition, opaque data, network data) and returns the entries as stored.
+func (e *env) writeDeviceStatus(name string) []resourcev1.AllocatedDeviceStatus {
+	e.t.Helper()
+	c := e.getClaim(name)
+	if c.Status.Allocation == nil {
+		e.t.Fatalf("claim %s: not allocated, no device to report on", name)
+	}
+	r := c.Status.Allocation.Devices.Results[0]
+	c.Status.Devices = []resourcev1.AllocatedDeviceStatus{{
+		Driver: r.Driver, Pool: r.Pool, Device: r.Device,
+		Conditions: []metav1.Condition{{Type: "Ready", Status: metav1.ConditionTrue, Reason: "Prepared",
+			Message: "prepared by the e2e driver", LastTransitionTime: metav1.Now()}},
+		Data:        &runtime.RawExtension{Raw: []byte(`{"health":"ok","temperatureC":41}`)},
+		NetworkData: &resourcev1.NetworkDeviceData{InterfaceName: "gpu0", IPs: []string{"10.9.8.7/24"}},
+	}}
+	out, err := e.c.ResourceV1().ResourceClaims(e.ns).UpdateStatus(e.ctx, c, metav1.UpdateOptions{})
+	if err != nil {
+		e.t.Fatalf("claim %s: write status.devices as the driver: %v", name, err)
+	}
+	if len(out.Status.Devices) != 1 {
+		e.t.Fatalf("claim %s: status.devices not stored: %+v", name, out.Status.Devices)
+	}
+	return out.Status.Devices
+}
+
+// checkDeviceStatus asserts the claim still has exactly the status.devices entries a driver wrote.
+func (e *env) checkDeviceStatus(name string, want []resourcev1.AllocatedDeviceStatus, when string) {
+	e.t.Helper()
+	got := e.getClaim(name).Status.Devices
+	if !apiequality.Semantic.DeepEqual(got, want) {
+		e.t.Fatalf("claim %s %s: status.devices = %+v, want the driver's %+v", name, when, got, want)
+	}
 }
 
 func reservedNames(c *resourcev1.ResourceClaim) string {
