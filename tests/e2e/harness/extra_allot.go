@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"net"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -52,10 +53,11 @@ type ExtraAllot struct {
 	URL     string // http://host:port
 }
 
-// StartExtraAllot runs `allot serve` with allot's own kubeconfig on host (a free port there), logging to
-// <run dir>/<name>.log, and returns once its /readyz answers 200 (index synced). The caller stops it
-// (Process.Stop) when done; Cluster.Stop does not know about it.
-func (c *Cluster) StartExtraAllot(name, host string) (*ExtraAllot, error) {
+// StartExtraAllot runs `allot serve` with allot's own kubeconfig on host (a free port there) and extra flags,
+// logging to <run dir>/<name>.log, and returns once its /readyz answers 200 (index synced). With
+// --tls-cert-file among the flags the URL is https:// (readiness is checked without verifying the certificate).
+// The caller stops it (Process.Stop) when done; Cluster.Stop does not know about it.
+func (c *Cluster) StartExtraAllot(name, host string, extra ...string) (*ExtraAllot, error) {
 	if c.Opts.AllotBin == "" {
 		return nil, fmt.Errorf("no allot binary")
 	}
@@ -67,11 +69,18 @@ func (c *Cluster) StartExtraAllot(name, host string) (*ExtraAllot, error) {
 	l.Close()
 	addr := net.JoinHostPort(host, strconv.Itoa(port))
 	args := append([]string{"serve", "--kubeconfig=" + c.AllotConfigPath, "--listen=" + addr}, c.gateFlags()...)
+	args = append(args, extra...)
+	scheme := "http://"
+	for _, a := range extra {
+		if strings.HasPrefix(a, "--tls-cert-file") {
+			scheme = "https://"
+		}
+	}
 	p, err := StartProcess(c.Dir, name, c.Opts.AllotBin, args...)
 	if err != nil {
 		return nil, err
 	}
-	x := &ExtraAllot{Process: p, Host: host, Port: port, URL: "http://" + addr}
+	x := &ExtraAllot{Process: p, Host: host, Port: port, URL: scheme + addr}
 	if err := WaitHTTP(p, x.URL+"/readyz", "", time.Minute); err != nil {
 		p.Stop(10 * time.Second)
 		return nil, err

@@ -110,13 +110,7 @@ func devicesInUseCase() explainCase {
 			e.addClaim(&resourcev1.ResourceClaim{ObjectMeta: metav1.ObjectMeta{Name: name}, Spec: spec})
 		},
 		checkMessage: func(e *env, node string, holders []string, msg string) {
-			sorted := append([]string(nil), holders...)
-			sort.Strings(sorted)
-			var held []string
-			for _, h := range sorted {
-				held = append(held, e.ns+"/"+h+" (1)")
-			}
-			want := "all 2 remaining devices are allocated, held by " + strings.Join(held, ", ")
+			want := "all 2 remaining devices are allocated, held by " + e.claimList(holders)
 			if msg != want {
 				e.t.Fatalf("explain message on %s = %q, want %q", node, msg, want)
 			}
@@ -184,13 +178,7 @@ func countersExhaustedCase() explainCase {
 			prefix := fmt.Sprintf("all %d remaining devices need shared counters that are used up: ", len(devices[node]))
 			memory := fmt.Sprintf("%s/%s.memory: %s left of %s, a device needs %s (%d)", node, gpu0Counters, left.String(),
 				memTotal.String(), mem1g.String(), len(devices[node]))
-			sorted := append([]string(nil), holders...)
-			sort.Strings(sorted)
-			var users []string
-			for _, h := range sorted {
-				users = append(users, e.ns+"/"+h+" (1)")
-			}
-			usedBy := "; used by " + strings.Join(users, ", ")
+			usedBy := "; used by " + e.claimList(holders)
 			if !strings.HasPrefix(msg, prefix) || !strings.Contains(msg, memory) || !strings.HasSuffix(msg, usedBy) {
 				e.t.Fatalf("explain message on %s = %q, want %q, %q and %q", node, msg, prefix, memory, usedBy)
 			}
@@ -355,4 +343,15 @@ func keys(m map[string]bool) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// claimList is how explain lists claims of this namespace holding one device each: "ns/a (1), ns/b (1)", sorted.
+func (e *env) claimList(names []string) string {
+	sorted := append([]string(nil), names...)
+	sort.Strings(sorted)
+	var out []string
+	for _, n := range sorted {
+		out = append(out, e.ns+"/"+n+" (1)")
+	}
+	return strings.Join(out, ", ")
 }

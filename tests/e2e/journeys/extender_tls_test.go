@@ -125,22 +125,13 @@ func TestExtenderMutualTLS(t *testing.T) {
 
 		// allot over HTTPS with client certificates, on a port of its own (the standard allot keeps serving the
 		// allot profile over plain HTTP).
-		port, err := harness.FreePort()
+		allotTLS, err := cl.StartExtraAllot("allot-tls", "127.0.0.1", "--tls-cert-file="+files["tls.crt"],
+			"--tls-private-key-file="+files["tls.key"], "--client-ca-file="+files["client-ca"])
 		if err != nil {
 			t.Fatal(err)
 		}
-		args := append(cl.AllotArgs(cl.AllotConfigPath), fmt.Sprintf("--listen=127.0.0.1:%d", port),
-			"--tls-cert-file="+files["tls.crt"], "--tls-private-key-file="+files["tls.key"],
-			"--client-ca-file="+files["client-ca"])
-		allotTLS, err := harness.StartProcess(cl.Dir, "allot-tls", cl.Opts.AllotBin, args...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { allotTLS.Stop(10 * time.Second) })
-		base := fmt.Sprintf("https://127.0.0.1:%d", port)
-		if err := harness.WaitHTTP(allotTLS, base+"/readyz", "", time.Minute); err != nil {
-			t.Fatal(err)
-		}
+		t.Cleanup(func() { allotTLS.Process.Stop(10 * time.Second) })
+		base := allotTLS.URL
 
 		// The scheduler side, as the chart configures it.
 		cfg := cl.SchedulerConfig(true)

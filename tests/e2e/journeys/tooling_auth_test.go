@@ -51,20 +51,12 @@ func TestToolingDelegatedAuth(t *testing.T) {
 			_ = e.c.RbacV1().ClusterRoles().Delete(e.ctx, name, metav1.DeleteOptions{})
 		})
 
-		port, err := harness.FreePort()
+		authed, err := cl.StartExtraAllot("allot-tooling-auth", "127.0.0.1", "--tooling-auth=delegated")
 		if err != nil {
-			t.Fatal(err)
+			t.Fatal(err) // readiness: the probes need no token
 		}
-		args := append(cl.AllotArgs(cl.AllotConfigPath), fmt.Sprintf("--listen=127.0.0.1:%d", port), "--tooling-auth=delegated")
-		p, err := harness.StartProcess(cl.Dir, "allot-tooling-auth", cl.Opts.AllotBin, args...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { p.Stop(10 * time.Second) })
-		base := fmt.Sprintf("http://127.0.0.1:%d", port)
-		if err := harness.WaitHTTP(p, base+"/readyz", "", time.Minute); err != nil {
-			t.Fatal(err) // the probes need no token
-		}
+		t.Cleanup(func() { authed.Process.Stop(10 * time.Second) })
+		base := authed.URL
 
 		call := func(method, path, token string) (int, string, http.Header) {
 			t.Helper()
