@@ -327,7 +327,8 @@ TEST_F(InventoryTest, TotalsAreTheSumsOfTheWholeAnswer) {
 TEST_F(InventoryTest, FreeFollowsTheLedgerForOverdrawnCountersAndRepeatedCounters) {
   allocated_ = testutil::BuildState(*devices_, {Allocated("full", {Result("mig.example.com", "n1-mig", "full")}),
                                                 Allocated("half", {Result("mig.example.com", "n1-mig", "half-0")})});
-  const ClassNodeInventory* row = FindRow(Compute(), "mig", "n1");
+  Inventory overdrawn = Compute();  // FindRow points into it: keep it alive
+  const ClassNodeInventory* row = FindRow(overdrawn, "mig", "n1");
   ASSERT_NE(row, nullptr);
   EXPECT_EQ(row->devices, 3);
   EXPECT_EQ(row->free, 0) << "12 of 8 consumed: half-1 does not fit";

@@ -83,7 +83,7 @@ TEST_F(ClaimWritesTest, ASecondPodsBindKeepsTheDriversDeviceStatus) {
   ASSERT_EQ(ParseReply(fx_.extender->Bind(bind_a.dump()))["Error"], "");
   Json driver = WriteDriverStatus("shared");
   // Let the watch catch up, so bind's view has the allocation (the claim write itself reads the API).
-  ASSERT_NE(fx_.WaitForClaim("default/shared", [](const Json& c) { return c["status"].contains("devices"); }), nullptr);
+  ASSERT_NE(fx_.WaitForClaim("default/shared", [](const Json& c) { return c.contains("status") && c["status"].contains("devices"); }), nullptr);
 
   Json b = fx_.Create(PodJson("b", {"shared"}));
   Json bind_b = {

@@ -219,7 +219,7 @@ TEST_F(InventoryRouteTest, GaugesPerDriverAndClass) {
   Json pod = fx_.Create(PodJson("gauged", {"gauged"}));
   Json bind = {{"PodName", "gauged"}, {"PodNamespace", "default"}, {"PodUID", pod["metadata"]["uid"]}, {"Node", "gpu-node-2"}};
   ASSERT_EQ(ParseReply(fx_.extender->Bind(bind.dump()))["Error"], "");
-  ASSERT_NE(fx_.WaitForClaim("default/gauged", [](const Json& c) { return c["status"].contains("allocation"); }),
+  ASSERT_NE(fx_.WaitForClaim("default/gauged", [](const Json& c) { return c.contains("status") && c["status"].contains("allocation"); }),
             nullptr);
   InventoryGauges gauges(fx_.extender->context(), fx_.metrics, kUnpaced);
   ASSERT_TRUE(gauges.WaitForRevision(fx_.store.Load()->revision, kWait));
@@ -336,7 +336,7 @@ TEST_F(InventoryRouteTest, GaugesEqualTheRoutesNumbersAfterChanges) {
   Json pod = fx_.Create(PodJson("held", {"held"}));
   Json bind = {{"PodName", "held"}, {"PodNamespace", "default"}, {"PodUID", pod["metadata"]["uid"]}, {"Node", "gpu-node-1"}};
   ASSERT_EQ(ParseReply(fx_.extender->Bind(bind.dump()))["Error"], "");
-  ASSERT_NE(fx_.WaitForClaim("default/held", [](const Json& c) { return c["status"].contains("allocation"); }), nullptr);
+  ASSERT_NE(fx_.WaitForClaim("default/held", [](const Json& c) { return c.contains("status") && c["status"].contains("allocation"); }), nullptr);
   for (const auto deadline = std::chrono::steady_clock::now() + kWait;
        fx_.extender->reservations().size() > 0 && std::chrono::steady_clock::now() < deadline;) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));  // the watch shows the claim: dropped
