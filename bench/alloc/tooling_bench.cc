@@ -89,19 +89,34 @@ void BM_Explain_SelectorMismatch(benchmark::State& state) {
 }
 BENCHMARK(BM_Explain_SelectorMismatch)->Arg(500)->Arg(5000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
-void BM_Inventory_H100(benchmark::State& state) {
-  const Cluster& c = ClusterOf({"tests/testdata/data/nvidia-h100-80gb-x8-dynmig.json",
-                                "tests/testdata/data/deviceclasses-nvidia.json"},
-                               static_cast<size_t>(state.range(0)));
-  static cel::CompileCache cel_cache;
+// The 8xH100 dynamic-MIG cluster of `nodes` nodes with what both inventory benchmarks pass alongside it.
+struct H100Inventory {
+  const Cluster& c;
   alloc::Options options;
-  options.cel_cache = &cel_cache;
   std::vector<const model::Node*> nodes;
-  for (const model::Node& n : c.nodes) nodes.push_back(&n);
   std::vector<std::string> classes;
+};
+
+H100Inventory H100InventoryOf(size_t node_count) {
+  static cel::CompileCache cel_cache;
+  H100Inventory h{ClusterOf({"tests/testdata/data/nvidia-h100-80gb-x8-dynmig.json",
+                             "tests/testdata/data/deviceclasses-nvidia.json"},
+                            node_count),
+                  {}, {}, {}};
+  h.options.cel_cache = &cel_cache;
+  for (const model::Node& n : h.c.nodes) h.nodes.push_back(&n);
   for (const char* name : {"gpu.nvidia.com", "mig.nvidia.com", "vfio.gpu.nvidia.com", "compute-domain-daemon.nvidia.com"}) {
-    if (c.snapshot->FindClass(name) != nullptr) classes.push_back(name);
+    if (h.c.snapshot->FindClass(name) != nullptr) h.classes.push_back(name);
   }
+  return h;
+}
+
+void BM_Inventory_H100(benchmark::State& state) {
+  H100Inventory h = H100InventoryOf(static_cast<size_t>(state.range(0)));
+  const Cluster& c = h.c;
+  const alloc::Options& options = h.options;
+  const std::vector<const model::Node*>& nodes = h.nodes;
+  const std::vector<std::string>& classes = h.classes;
   alloc::InventoryFilter filter;
   if (state.range(1) != 0) filter.default_partition_type_attribute = "gpu.nvidia.com/profile";
   auto run = [&] { return OrDie(alloc::ComputeInventory(*c.snapshot, c.state, nodes, classes, filter, c.features, options), "inventory"); };
@@ -132,18 +147,11 @@ BENCHMARK(BM_Inventory_H100)
 // The inventory gauges' per-view computation (service/tooling/inventory_gauges.h runs it on its own thread for
 // each published view): ComputeInventoryTotals over the same cluster and classes as BM_Inventory_H100.
 void BM_InventoryTotals_H100(benchmark::State& state) {
-  const Cluster& c = ClusterOf({"tests/testdata/data/nvidia-h100-80gb-x8-dynmig.json",
-                                "tests/testdata/data/deviceclasses-nvidia.json"},
-                               static_cast<size_t>(state.range(0)));
-  static cel::CompileCache cel_cache;
-  alloc::Options options;
-  options.cel_cache = &cel_cache;
-  std::vector<const model::Node*> nodes;
-  for (const model::Node& n : c.nodes) nodes.push_back(&n);
-  std::vector<std::string> classes;
-  for (const char* name : {"gpu.nvidia.com", "mig.nvidia.com", "vfio.gpu.nvidia.com", "compute-domain-daemon.nvidia.com"}) {
-    if (c.snapshot->FindClass(name) != nullptr) classes.push_back(name);
-  }
+  H100Inventory h = H100InventoryOf(static_cast<size_t>(state.range(0)));
+  const Cluster& c = h.c;
+  const alloc::Options& options = h.options;
+  const std::vector<const model::Node*>& nodes = h.nodes;
+  const std::vector<std::string>& classes = h.classes;
   alloc::InventoryTotalsOptions which;
   if (state.range(1) != 0) which.default_partition_type_attribute = "gpu.nvidia.com/profile";
   auto run = [&] {

@@ -103,6 +103,12 @@ Status Search::CheckBudget() {
   return OkStatus();
 }
 
+bool Search::InUseFor(const RequestData& rd, uint32_t claim, uint32_t candidate) const {
+  // Admin access may share a device with anyone but itself; everything else needs it unallocated.
+  if (rd.admin_access) return AllocatingForClaim(candidate, claim);
+  return allocated_.IsAllocated(pools_->candidates[candidate].uid) || AllocatingAny(candidate);
+}
+
 bool Search::AllocatingForClaim(uint32_t candidate, uint32_t claim) const {
   // Exclusive (non-multi) results are exactly the devices marked in in_use_ for this claim.
   const auto& v = results_[claim];
@@ -345,12 +351,7 @@ StatusOr<std::optional<DeviceTentative>> Search::AllocateDevice(uint32_t claim, 
 StatusOr<Outcome> Search::DrainSelectorErrors(const ClaimData& cd, RequestData& rd, uint32_t claim, uint32_t from) {
   const uint32_t n = static_cast<uint32_t>(pools_->candidates.size());
   for (uint32_t i = from; i < n; ++i) {
-    const index::Candidate& c = pools_->candidates[i];
-    if (rd.admin_access) {
-      if (AllocatingForClaim(i, claim)) continue;
-    } else if (allocated_.IsAllocated(c.uid) || AllocatingAny(i)) {
-      continue;
-    }
+    if (InUseFor(rd, claim, i)) continue;
     ALLOT_ASSIGN_OR_RETURN(bool selectable, IsSelectable(cd, rd, i));
     (void)selectable;
   }
@@ -405,12 +406,7 @@ StatusOr<Outcome> Search::AllocateOne(Cursor r, bool allocate_sub) {
   const int64_t still_needed = rd.num_devices - r.device;
   for (uint32_t i = r.start; i < n; ++i) {
     if (static_cast<int64_t>(n - i) < still_needed) return DrainSelectorErrors(cd, rd, r.claim, i);
-    const index::Candidate& c = pools_->candidates[i];
-    if (rd.admin_access) {
-      if (AllocatingForClaim(i, r.claim)) continue;
-    } else if (allocated_.IsAllocated(c.uid) || AllocatingAny(i)) {
-      continue;
-    }
+    if (InUseFor(rd, r.claim, i)) continue;
     ALLOT_ASSIGN_OR_RETURN(bool selectable, IsSelectable(cd, rd, i));
     if (!selectable) continue;
     std::optional<CapacityMap> consumption;

@@ -179,6 +179,8 @@ class Search {
   StatusOr<std::optional<DeviceTentative>> AllocateDevice(uint32_t claim, const RequestData& rd, uint32_t candidate,
                                                           bool must, std::optional<CapacityMap>* consumption = nullptr);
   bool AllocatingForClaim(uint32_t candidate, uint32_t claim) const;
+  // Whether the candidate loop skips `candidate` for `rd` of `claim` (allocated, or taken in this search).
+  bool InUseFor(const RequestData& rd, uint32_t claim, uint32_t candidate) const;
   bool AllocatingAny(uint32_t candidate) const { return in_use_[candidate] != 0; }
   bool Tolerated(const RequestData& rd, const model::Device& device) const;
   Status CheckBudget();
